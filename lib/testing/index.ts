@@ -1,0 +1,2 @@
+export { startTestPostgres, TestPostgresError } from './postgres';
+export type { StartTestPostgresOptions, TestPostgres, TestPostgresProvider } from './postgres';
