@@ -1,1 +1,13 @@
-export {};
+export { createRedshiftPool, createRedshiftClient, redshiftPoolConfig, RedshiftPool } from './pg/pool';
+export type { RedshiftPoolConfig, RedshiftClientConfig, RedshiftPoolOptions } from './pg/pool';
+export { redshiftClientClass, isRejectedLogin } from './pg/client';
+export type { RedshiftClientClass } from './pg/client';
+export { createRedshiftCredentials, RedshiftCredentials } from './credentials/engine';
+export type { AcquiredCredentials, RedshiftCredentialsEvents, RedshiftTarget } from './credentials/engine';
+export type { CredentialsSource, CredentialsStats, RefreshErrorEvent, RefreshEvent } from './credentials/cache';
+export { TemporaryCredentials } from './credentials/temporary-credentials';
+export { parseRedshiftHost } from './host';
+export type { ProvisionedHost, RedshiftHost, ServerlessHost } from './host';
+export { RedshiftIamError, isRedshiftIamError } from './errors';
+export type { RedshiftIamErrorCode, RedshiftIamErrorDetails } from './errors';
+export type { CredentialsApi, RedshiftCredentialsOptions, RedshiftIamClientConfig, RedshiftIamOptions } from './options/types';

@@ -1,0 +1,60 @@
+import { RedshiftClient } from '@aws-sdk/client-redshift';
+import { RedshiftServerlessClient } from '@aws-sdk/client-redshift-serverless';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import type { RedshiftIamOptions, ResolvedTarget } from '../options/types';
+import { mapAwsError } from './map-error';
+import { getClusterCredentials, getClusterCredentialsWithIam } from './provisioned';
+import { getServerlessCredentials } from './serverless';
+import type { IssuedCredentials } from './types';
+
+/** One AWS client bound to one target: fetches credentials, maps failures, and can be destroyed. */
+export interface AwsCredentialsSource {
+  /** Calls AWS once (the SDK retries inside); rejects with a `RedshiftIamError`. */
+  fetch(signal?: AbortSignal): Promise<IssuedCredentials>;
+  /** Closes the SDK client's sockets. */
+  destroy(): void;
+}
+
+// Timeouts keep a hung API call from holding connections forever; retries come from the SDK.
+const DEFAULT_CLIENT_CONFIG = {
+  retryMode: 'standard',
+  maxAttempts: 4,
+  requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000, throwOnRequestTimeout: true },
+} as const;
+
+/** Builds the SDK client for a target from the user's options. */
+export function createAwsCredentialsSource(target: ResolvedTarget, options: RedshiftIamOptions): AwsCredentialsSource {
+  const config = {
+    ...DEFAULT_CLIENT_CONFIG,
+    ...options.clientConfig,
+    region: target.region,
+    profile: options.profile,
+    credentials: options.credentials ?? defaultProvider(options.profile === undefined ? {} : { profile: options.profile }),
+    ...(target.endpoint === undefined ? {} : { endpoint: target.endpoint }),
+  };
+  if (target.api === 'GetCredentials') {
+    const client = new RedshiftServerlessClient(config);
+    return {
+      fetch: (signal) => getServerlessCredentials(client, target, signal).catch(async (error: unknown) => {
+        throw mapAwsError(error, target, await regionOf(client));
+      }),
+      destroy: () => client.destroy(),
+    };
+  }
+  const client = new RedshiftClient(config);
+  const call = target.api === 'GetClusterCredentials' ? getClusterCredentials : getClusterCredentialsWithIam;
+  return {
+    fetch: (signal) => call(client, target, signal).catch(async (error: unknown) => {
+      throw mapAwsError(error, target, await regionOf(client));
+    }),
+    destroy: () => client.destroy(),
+  };
+}
+
+async function regionOf(client: RedshiftClient | RedshiftServerlessClient): Promise<string | undefined> {
+  try {
+    return await client.config.region();
+  } catch {
+    return undefined;
+  }
+}

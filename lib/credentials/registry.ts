@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import { createAwsCredentialsSource, type AwsCredentialsSource } from '../aws/fetcher';
+import { describeTarget } from '../aws/map-error';
+import { debug } from '../debug';
+import type { RedshiftIamOptions, ResolvedTarget } from '../options/types';
+import { CredentialsCache } from './cache';
+
+interface Shared {
+  readonly cache: CredentialsCache;
+  readonly source: AwsCredentialsSource;
+  refs: number;
+}
+
+// Process-wide, so that every pool and engine of one target and identity shares one cache and
+// one AWS call per credential lifetime.
+const shared = new Map<string, Shared>();
+const objectIds = new WeakMap<object, number>();
+let nextObjectId = 1;
+
+/** A reference to a shared cache; `release()` closes the cache when the last reference goes. */
+export interface CacheLease {
+  readonly cache: CredentialsCache;
+  release(): void;
+}
+
+/** Takes a reference to the cache of this target and identity, creating it on first use. */
+export function leaseCache(target: ResolvedTarget, options: RedshiftIamOptions): CacheLease {
+  const key = cacheKey(target, options);
+  let entry = shared.get(key);
+  if (entry === undefined) {
+    const source = createAwsCredentialsSource(target, options);
+    const cache = new CredentialsCache({
+      fetch: (signal) => source.fetch(signal),
+      durationSeconds: target.durationSeconds,
+      refreshWindowSeconds: target.refreshWindowSeconds,
+      description: describeTarget(target),
+    });
+    // Every engine that shares the cache listens to it; there may be many.
+    cache.setMaxListeners(0);
+    entry = { cache, source, refs: 0 };
+    shared.set(key, entry);
+    debug('created credentials cache for %s', describeTarget(target));
+  }
+  entry.refs++;
+  const leased = entry;
+  let released = false;
+  return {
+    cache: leased.cache,
+    release: () => {
+      if (released) return;
+      released = true;
+      leased.refs--;
+      if (leased.refs === 0) {
+        shared.delete(key);
+        leased.cache.close();
+        leased.source.destroy();
+        debug('closed credentials cache for %s', describeTarget(target));
+      }
+    },
+  };
+}
+
+/** The number of live shared caches; for tests that check nothing is left behind. */
+export function sharedCacheCount(): number {
+  return shared.size;
+}
+
+function cacheKey(target: ResolvedTarget, options: RedshiftIamOptions): string {
+  return JSON.stringify([
+    target.api, target.clusterIdentifier, target.workgroupName, target.customDomainName, target.database,
+    target.dbUser, target.autoCreate, target.dbGroups === undefined ? undefined : [...target.dbGroups].sort(),
+    target.durationSeconds, target.refreshWindowSeconds, target.region, target.endpoint,
+    identityKey(options), options.clientConfig === undefined ? undefined : objectId(options.clientConfig),
+  ]);
+}
+
+function identityKey(options: RedshiftIamOptions): string {
+  const credentials = options.credentials;
+  if (credentials === undefined) return `chain:${options.profile ?? process.env.AWS_PROFILE ?? 'default'}`;
+  if (typeof credentials === 'function') return `provider:${objectId(credentials)}`;
+  // Static keys: the same key pair is the same identity, whichever object holds it. The digest
+  // stays in memory and tells apart keys that share an id only in tests.
+  const digest = createHash('sha256').update(`${credentials.secretAccessKey}\0${credentials.sessionToken ?? ''}`).digest('base64url');
+  return `static:${credentials.accessKeyId}:${digest}`;
+}
+
+function objectId(value: object): number {
+  let id = objectIds.get(value);
+  if (id === undefined) {
+    id = nextObjectId++;
+    objectIds.set(value, id);
+  }
+  return id;
+}

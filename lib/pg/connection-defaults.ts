@@ -1,0 +1,72 @@
+import type { ConnectionOptions } from 'node:tls';
+import { invalidOption } from '../errors';
+import { parseRedshiftHost } from '../host';
+import type { RedshiftIamOptions } from '../options/types';
+
+/** The pg settings this library reads or fills in; everything else passes through untouched. */
+export interface PgConnectionSettings {
+  host?: string | undefined;
+  port?: number | undefined;
+  database?: string | undefined;
+  user?: string | undefined;
+  password?: unknown;
+  ssl?: boolean | ConnectionOptions | undefined;
+  connectionString?: string | undefined;
+}
+
+/** What a pg config needs so that every login uses IAM credentials. */
+export interface ConnectionDefaults {
+  readonly host: string | undefined;
+  readonly port: number | undefined;
+  readonly database: string;
+  readonly ssl: boolean | ConnectionOptions | undefined;
+}
+
+const REDSHIFT_PORT = 5439;
+
+/**
+ * Host, port, database and TLS for a Redshift login. Redshift endpoints (and custom domains)
+ * default to port 5439 and verified TLS; other hosts (tunnels, local stand-ins) keep pg's defaults.
+ */
+export function connectionDefaults(config: PgConnectionSettings, iam: RedshiftIamOptions | undefined): ConnectionDefaults {
+  if (config.user !== undefined) {
+    throw invalidOption('user', 'the user comes from AWS with each password', 'Remove user; for GetClusterCredentials set iam.dbUser.');
+  }
+  if (config.password !== undefined) {
+    throw invalidOption('password', 'the password comes from AWS', 'Remove password.');
+  }
+  const fromUrl = parseConnectionString(config.connectionString);
+  const host = config.host ?? fromUrl.host ?? process.env.PGHOST;
+  const database = config.database ?? fromUrl.database ?? process.env.PGDATABASE;
+  if (database === undefined || database === '') {
+    throw invalidOption('database', 'no database is set', 'Set database (Redshift creates "dev" by default) or PGDATABASE.');
+  }
+  const redshift = parseRedshiftHost(host) !== undefined || iam?.customDomainName !== undefined;
+  const port = config.port ?? fromUrl.port ?? (redshift && process.env.PGPORT === undefined ? REDSHIFT_PORT : undefined);
+  const sslFromEnvOrUrl = process.env.PGSSLMODE !== undefined || fromUrl.hasSslMode;
+  const ssl = config.ssl ?? (redshift && !sslFromEnvOrUrl ? { rejectUnauthorized: true } : undefined);
+  return { host, port, database, ssl };
+}
+
+function parseConnectionString(connectionString: string | undefined): { host?: string; port?: number; database?: string; hasSslMode: boolean } {
+  if (connectionString === undefined) return { hasSslMode: false };
+  let url: URL;
+  try {
+    url = new URL(connectionString);
+  } catch {
+    throw invalidOption('connectionString', 'not a postgres:// URL');
+  }
+  if (url.password !== '' || url.searchParams.has('password')) {
+    throw invalidOption('connectionString', 'it contains a password, but the password comes from AWS', 'Remove the password from the URL.');
+  }
+  if (url.username !== '' || url.searchParams.has('user')) {
+    throw invalidOption('connectionString', 'it contains a user, but the user comes from AWS', 'Remove the user from the URL.');
+  }
+  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  return {
+    ...(url.hostname === '' ? {} : { host: decodeURIComponent(url.hostname) }),
+    ...(url.port === '' ? {} : { port: Number(url.port) }),
+    ...(database === '' ? {} : { database }),
+    hasSslMode: url.searchParams.has('sslmode') || url.searchParams.has('ssl'),
+  };
+}

@@ -1,0 +1,101 @@
+import pg from 'pg';
+import { RedshiftCredentials } from '../credentials/engine';
+import type { RedshiftIamOptions } from '../options/types';
+import { resolveTarget } from '../options/validate';
+import { redshiftClientClass, type RedshiftClientClass } from './client';
+import { connectionDefaults } from './connection-defaults';
+
+/** pg's Pool settings without user and password, plus how to log in with IAM. */
+export type RedshiftPoolConfig = Omit<pg.PoolConfig, 'user' | 'password' | 'Client'> & {
+  /** IAM options; may be omitted when `host` is a Redshift endpoint. */
+  iam?: RedshiftIamOptions;
+  /** A pg Client class to extend (e.g. from another copy of pg). Default: this package's pg. */
+  Client?: typeof pg.Client;
+};
+
+/** pg's Client settings without user and password, plus how to log in with IAM. */
+export type RedshiftClientConfig = Omit<pg.ClientConfig, 'user' | 'password'> & {
+  /** IAM options; may be omitted when `host` is a Redshift endpoint. */
+  iam?: RedshiftIamOptions;
+};
+
+/** A plain pg PoolConfig whose `Client` logs in with IAM, plus the engine behind it. */
+export type RedshiftPoolOptions = pg.PoolConfig & {
+  Client: RedshiftClientClass;
+  /** The credentials engine (not enumerable, so pg never copies it). Close it when done. */
+  readonly credentials: RedshiftCredentials;
+};
+
+/**
+ * Returns a plain `PoolConfig` for `new Pool(...)` from your own copy of pg: host, port,
+ * database and TLS defaults for Redshift, and a `Client` class that logs every new connection in
+ * with fresh IAM credentials. Validates synchronously; no AWS call until the first connect.
+ */
+export function redshiftPoolConfig(config: RedshiftPoolConfig): RedshiftPoolOptions {
+  const { iam, Client: Base, ...pgConfig } = config;
+  const defaults = connectionDefaults(pgConfig, iam);
+  const engine = new RedshiftCredentials(
+    resolveTarget({ ...iam, host: defaults.host, database: defaults.database }, 'iam.'),
+    iam ?? {},
+  );
+  const options = {
+    ...pgConfig,
+    host: defaults.host,
+    port: defaults.port,
+    database: defaults.database,
+    ssl: defaults.ssl,
+    Client: redshiftClientClass(engine, Base),
+  };
+  Object.defineProperty(options, 'credentials', { value: engine, enumerable: false });
+  return options as RedshiftPoolOptions;
+}
+
+/** A `pg.Pool` that closes its credentials engine when it ends. */
+export class RedshiftPool extends pg.Pool {
+  /** The credentials engine shared by this pool's connections. */
+  readonly credentials: RedshiftCredentials;
+
+  constructor(config: RedshiftPoolConfig) {
+    const options = redshiftPoolConfig(config);
+    super(options);
+    this.credentials = options.credentials;
+    Object.defineProperty(this, 'credentials', { enumerable: false });
+  }
+
+  override end(): Promise<void>;
+  override end(callback: () => void): void;
+  override end(callback?: () => void): Promise<void> | void {
+    const ended = super.end().finally(() => this.credentials.close());
+    if (callback === undefined) return ended;
+    ended.then(callback, callback);
+  }
+}
+
+/**
+ * Creates a `pg.Pool` whose every new physical connection logs in with IAM-based temporary
+ * Redshift credentials, cached and shared per target and identity. Synchronous: validates the
+ * options (throws `INVALID_OPTION`) and makes no AWS call until the first connect.
+ */
+export function createRedshiftPool(config: RedshiftPoolConfig): RedshiftPool {
+  return new RedshiftPool(config);
+}
+
+/**
+ * Creates one `pg.Client` that logs in with IAM credentials (scripts, migrations). `client.end()`
+ * also releases its credentials engine.
+ */
+export function createRedshiftClient(config: RedshiftClientConfig): pg.Client {
+  const { iam, ...pgConfig } = config;
+  const defaults = connectionDefaults(pgConfig, iam);
+  const engine = new RedshiftCredentials(resolveTarget({ ...iam, host: defaults.host, database: defaults.database }, 'iam.'), iam ?? {});
+  const Client = redshiftClientClass(engine);
+  const client = new Client({ ...pgConfig, host: defaults.host, port: defaults.port, database: defaults.database, ssl: defaults.ssl });
+  const end = client.end.bind(client) as (callback?: (error: Error) => void) => Promise<void> | void;
+  const endAndRelease = (callback?: (error: Error) => void) => {
+    const ended = Promise.resolve(end()).finally(() => engine.close());
+    if (callback === undefined) return ended;
+    ended.then(() => callback(undefined as unknown as Error), callback);
+  };
+  Object.defineProperty(client, 'end', { value: endAndRelease, enumerable: false, configurable: true, writable: true });
+  return client;
+}
