@@ -1,6 +1,7 @@
 import { RedshiftClient } from '@aws-sdk/client-redshift';
 import { RedshiftServerlessClient } from '@aws-sdk/client-redshift-serverless';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { RedshiftIamOptions, ResolvedTarget } from '../options/types';
 import { mapAwsError } from './map-error';
 import { getClusterCredentials, getClusterCredentialsWithIam } from './provisioned';
@@ -29,7 +30,7 @@ export function createAwsCredentialsSource(target: ResolvedTarget, options: Reds
     ...options.clientConfig,
     region: target.region,
     profile: options.profile,
-    credentials: options.credentials ?? defaultProvider(options.profile === undefined ? {} : { profile: options.profile }),
+    credentials: sdkCredentials(options),
     ...(target.endpoint === undefined ? {} : { endpoint: target.endpoint }),
   };
   if (target.api === 'GetCredentials') {
@@ -49,6 +50,14 @@ export function createAwsCredentialsSource(target: ResolvedTarget, options: Reds
     }),
     destroy: () => client.destroy(),
   };
+}
+
+function sdkCredentials(options: RedshiftIamOptions): AwsCredentialIdentity | AwsCredentialIdentityProvider {
+  const given = options.credentials;
+  if (given === undefined) return defaultProvider(options.profile === undefined ? {} : { profile: options.profile });
+  // The SDK writes bookkeeping fields onto the identity it resolves, which fails on frozen objects.
+  if (typeof given === 'function') return async () => ({ ...(await given()) });
+  return { ...given };
 }
 
 async function regionOf(client: RedshiftClient | RedshiftServerlessClient): Promise<string | undefined> {

@@ -66,9 +66,10 @@ export function redshiftClientClass(engine: RedshiftCredentials, Base: typeof pg
         // Cached credentials were refused (revoked, or a clock skewed past expiry): fetch once more.
         debug('login as %s refused (%s); fetching fresh credentials and retrying once', credentials.user, (error as { code?: string }).code);
         engine.invalidate(credentials);
+        // A new connection first: the wait for credentials watches the socket it will use.
+        replaceConnection(this);
         const fresh = await this.#credentialsForLogin(started);
         if (fresh === credentials) throw error;
-        replaceConnection(this);
         this.#useCredentials(fresh);
         await this.#superConnect(started);
       }

@@ -1,0 +1,89 @@
+import { once } from 'node:events';
+import type pg from 'pg';
+import { createRedshiftCredentials, createRedshiftPool, type RefreshEvent } from '../../lib';
+import { startStandIn, type StandIn } from '../setup/stand-in';
+
+let standIn: StandIn;
+beforeAll(async () => {
+  standIn = await startStandIn('cache');
+});
+afterAll(() => standIn.close());
+beforeEach(() => {
+  standIn.emulator.clearCalls();
+  standIn.emulator.setExpiryOverride(undefined);
+});
+
+const sleepUntil = (time: Date | undefined, extraMs = 50) =>
+  new Promise((resolve) => setTimeout(resolve, Math.max(0, (time?.getTime() ?? Date.now()) - Date.now() + extraMs)));
+
+/** Opens a new physical connection and closes it, returning the user it logged in as. */
+async function freshConnectionUser(pool: pg.Pool): Promise<string> {
+  const client = await pool.connect();
+  try {
+    return (await client.query<{ u: string }>('SELECT current_user AS u')).rows[0]!.u;
+  } finally {
+    client.release(true);
+  }
+}
+
+describe('one AWS call for a storm', () => {
+  it('100 connections opened at once on a cold cache make exactly one call, and other pools share it', async () => {
+    const pool = createRedshiftPool({ ...standIn.pg, max: 100, iam: standIn.iam });
+    const other = createRedshiftPool({ ...standIn.pg, iam: { ...standIn.iam } });
+    const engine = createRedshiftCredentials({ ...standIn.iam, host: standIn.pg.host, database: standIn.pg.database });
+    try {
+      const clients = await Promise.all(Array.from({ length: 100 }, () => pool.connect()));
+      expect(pool.totalCount).toBe(100);
+      const users = await Promise.all(clients.map(async (client) => (await client.query<{ u: string }>('SELECT current_user AS u')).rows[0]!.u));
+      clients.forEach((client) => client.release());
+      expect(new Set(users)).toEqual(new Set(['IAM:cache-user']));
+      expect(await freshConnectionUser(other)).toBe('IAM:cache-user');
+      expect((await engine.acquire()).source).toBe('hit');
+      expect(standIn.emulator.calls).toHaveLength(1);
+      expect(engine.stats()).toMatchObject({ fetches: 1, waits: 100 });
+    } finally {
+      await Promise.all([pool.end(), other.end(), engine.close()]);
+    }
+  });
+});
+
+describe('stale-while-revalidate', () => {
+  it('inside the refresh window connections use the current credentials at once while one background fetch replaces them', async () => {
+    standIn.emulator.setExpiryOverride(6);
+    const pool = createRedshiftPool({ ...standIn.pg, iam: { ...standIn.iam, refreshWindowSeconds: 3 } });
+    try {
+      await freshConnectionUser(pool);
+      const first = pool.credentials.stats();
+      // Timing follows the returned Expiration (6 s), not the requested 900 s.
+      expect(first.expiresAt!.getTime() - Date.now()).toBeLessThan(6_500);
+      await sleepUntil(first.refreshAt);
+      const refreshed = once(pool.credentials, 'refresh') as Promise<[RefreshEvent]>;
+      const users = await Promise.all([freshConnectionUser(pool), freshConnectionUser(pool), freshConnectionUser(pool)]);
+      expect(users).toEqual(['IAM:cache-user', 'IAM:cache-user', 'IAM:cache-user']);
+      const afterWindow = pool.credentials.stats();
+      expect(afterWindow.waits).toBe(first.waits);
+      expect(afterWindow.staleHits).toBeGreaterThanOrEqual(1);
+      const [event] = await refreshed;
+      expect(event.background).toBe(true);
+      expect(standIn.emulator.calls).toHaveLength(2);
+      expect(pool.credentials.stats().expiresAt!.getTime()).toBeGreaterThan(first.expiresAt!.getTime());
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('after hard expiry a connection waits for new credentials, and the login works', async () => {
+    standIn.emulator.setExpiryOverride(2);
+    const pool = createRedshiftPool({ ...standIn.pg, iam: standIn.iam });
+    try {
+      await freshConnectionUser(pool);
+      const before = pool.credentials.stats();
+      await sleepUntil(before.expiresAt, 200);
+      expect(await freshConnectionUser(pool)).toBe('IAM:cache-user');
+      expect(pool.credentials.stats().waits).toBe(before.waits + 1);
+      expect(standIn.emulator.calls).toHaveLength(2);
+    } finally {
+      await pool.end();
+    }
+  });
+});

@@ -1,0 +1,40 @@
+import { startRedshiftEmulator, type RedshiftEmulator, type RedshiftEmulatorOptions } from '../../lib/testing';
+import type { RedshiftIamOptions } from '../../lib';
+import { testPostgres, type TestPostgresSettings } from './test-postgres';
+
+/** The run's PostgreSQL server plus a Redshift API emulator of this test file's own. */
+export interface StandIn {
+  readonly emulator: RedshiftEmulator;
+  readonly postgres: TestPostgresSettings;
+  /** pg settings of the "cluster": the real PostgreSQL server, reached without TLS. */
+  readonly pg: { host: string; port: number; database: string };
+  /** IAM options for the emulator's cluster, signed as the emulator's IAM user. */
+  readonly iam: RedshiftIamOptions;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts an emulator on the shared PostgreSQL server. Give each test file its own `name`: it
+ * becomes the IAM user and role names, so that files running in parallel own distinct roles.
+ */
+export async function startStandIn(name: string, options: Partial<RedshiftEmulatorOptions> = {}): Promise<StandIn> {
+  const postgres = testPostgres();
+  const emulator = await startRedshiftEmulator({
+    postgres,
+    iamUserName: `${name}-user`,
+    roleName: `${name}-role`,
+    ...options,
+  });
+  return {
+    emulator,
+    postgres,
+    pg: { host: postgres.host, port: postgres.port, database: postgres.database },
+    iam: {
+      clusterIdentifier: 'examplecluster',
+      region: emulator.region,
+      endpoint: emulator.endpoint,
+      credentials: emulator.identities.iamUser,
+    },
+    close: () => emulator.close(),
+  };
+}
