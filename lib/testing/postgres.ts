@@ -126,7 +126,13 @@ async function startEmbedded(database: string, maxConnections: number): Promise<
     );
   }
   const settings = { host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' };
-  await withClient(settings, (client) => client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`));
+  try {
+    await withClient(settings, (client) => client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`));
+  } catch (error) {
+    await server.stop().catch(() => undefined);
+    await rm(parent, { recursive: true, force: true });
+    throw error;
+  }
   return describe('embedded', { ...settings, database }, async () => {
     await server.stop();
     await rm(parent, { recursive: true, force: true });
