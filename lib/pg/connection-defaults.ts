@@ -27,8 +27,13 @@ const REDSHIFT_PORT = 5439;
 /**
  * Host, port, database and TLS for a Redshift login. Redshift endpoints (and custom domains)
  * default to port 5439 and verified TLS; other hosts (tunnels, local stand-ins) keep pg's defaults.
+ * `env` supplies the PG* variables (the CLI passes its own environment).
  */
-export function connectionDefaults(config: PgConnectionSettings, iam: RedshiftIamOptions | undefined): ConnectionDefaults {
+export function connectionDefaults(
+  config: PgConnectionSettings,
+  iam: RedshiftIamOptions | undefined,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ConnectionDefaults {
   if (config.user !== undefined) {
     throw invalidOption('user', 'the user comes from AWS with each password', 'Remove user; for GetClusterCredentials set iam.dbUser.');
   }
@@ -36,14 +41,14 @@ export function connectionDefaults(config: PgConnectionSettings, iam: RedshiftIa
     throw invalidOption('password', 'the password comes from AWS', 'Remove password.');
   }
   const fromUrl = parseConnectionString(config.connectionString);
-  const host = config.host ?? fromUrl.host ?? process.env.PGHOST;
-  const database = config.database ?? fromUrl.database ?? process.env.PGDATABASE;
+  const host = config.host ?? fromUrl.host ?? env.PGHOST;
+  const database = config.database ?? fromUrl.database ?? env.PGDATABASE;
   if (database === undefined || database === '') {
     throw invalidOption('database', 'no database is set', 'Set database (Redshift creates "dev" by default) or PGDATABASE.');
   }
   const redshift = parseRedshiftHost(host) !== undefined || iam?.customDomainName !== undefined;
-  const port = config.port ?? fromUrl.port ?? (redshift && process.env.PGPORT === undefined ? REDSHIFT_PORT : undefined);
-  const sslFromEnvOrUrl = process.env.PGSSLMODE !== undefined || fromUrl.hasSslMode;
+  const port = config.port ?? fromUrl.port ?? (redshift && env.PGPORT === undefined ? REDSHIFT_PORT : undefined);
+  const sslFromEnvOrUrl = env.PGSSLMODE !== undefined || fromUrl.hasSslMode;
   const ssl = config.ssl ?? (redshift && !sslFromEnvOrUrl ? { rejectUnauthorized: true } : undefined);
   return { host, port, database, ssl };
 }
