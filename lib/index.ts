@@ -11,3 +11,4 @@ export type { ProvisionedHost, RedshiftHost, ServerlessHost } from './host';
 export { RedshiftIamError, isRedshiftIamError } from './errors';
 export type { RedshiftIamErrorCode, RedshiftIamErrorDetails } from './errors';
 export type { CredentialsApi, RedshiftCredentialsOptions, RedshiftIamClientConfig, RedshiftIamOptions } from './options/types';
+export * from './integrations';

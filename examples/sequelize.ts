@@ -1,0 +1,48 @@
+/**
+ * Sequelize (v6) on Redshift with IAM logins: `sequelizeOptions(...)` gives postgres options whose
+ * pg Client logs every connection in with fresh IAM credentials, Sequelize's version check included.
+ *
+ * Runs against a local stand-in: `node --import tsx examples/sequelize.ts`. On Redshift, pass only
+ * `{ host: '<cluster>.<id>.<region>.redshift.amazonaws.com', database: 'dev' }` (and `iam` options
+ * where they cannot be inferred); AWS credentials come from the usual provider chain.
+ */
+import { DataTypes, QueryTypes, Sequelize } from 'sequelize';
+import { sequelizeOptions } from '../lib';
+import { startRedshiftEmulator, startTestPostgres } from '../lib/testing';
+
+async function main(): Promise<void> {
+  // The stand-in: PostgreSQL plus an emulator of the Redshift credentials API.
+  const postgres = await startTestPostgres();
+  const emulator = await startRedshiftEmulator({ postgres });
+  try {
+    const options = sequelizeOptions({
+      host: postgres.host,
+      port: postgres.port,
+      database: 'dev',
+      iam: { clusterIdentifier: 'examplecluster', ...emulator.clientConfig() },
+    });
+    const sequelize = new Sequelize({ ...options, logging: false, pool: { max: 4 } });
+    try {
+      await sequelize.authenticate();
+      const [{ user }] = await sequelize.query<{ user: string }>('SELECT current_user AS "user"', { type: QueryTypes.SELECT }) as [{ user: string }];
+      console.log(`Sequelize: logged in as ${user}`);
+      const Note = sequelize.define('Note', { body: DataTypes.STRING }, { tableName: 'sequelize_example_notes' });
+      await Note.sync({ force: true });
+      await Note.bulkCreate([{ body: 'hello' }, { body: 'redshift' }]);
+      console.log(`Sequelize: found ${JSON.stringify((await Note.findAll({ order: [['id', 'ASC']] })).map((note) => note.get('body')))}`);
+      await Note.drop();
+    } finally {
+      await sequelize.close();
+      await options.credentials.close(); // Sequelize cannot do this for you
+    }
+    console.log(`Sequelize: AWS calls: ${emulator.calls.length}`);
+  } finally {
+    await emulator.close();
+    await postgres.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
