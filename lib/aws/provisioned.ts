@@ -5,26 +5,24 @@ import {
 } from '@aws-sdk/client-redshift';
 import type { ResolvedTarget } from '../options/types';
 import { issued } from './issued';
-import { captureResponseDate } from './response-date';
+import { trackResponseDate } from './response-date';
 import type { IssuedCredentials } from './types';
 
 /** `GetClusterCredentialsWithIAM`: the database user is derived from the caller's IAM identity. */
 export async function getClusterCredentialsWithIam(client: RedshiftClient, target: ResolvedTarget, signal?: AbortSignal): Promise<IssuedCredentials> {
-  let serverDate: Date | undefined;
   const command = new GetClusterCredentialsWithIAMCommand({
     ClusterIdentifier: target.clusterIdentifier,
     CustomDomainName: target.customDomainName,
     DbName: target.database,
     DurationSeconds: target.durationSeconds,
   });
-  command.middlewareStack.use(captureResponseDate((date) => (serverDate = date)));
+  const responseDate = trackResponseDate(command);
   const output = await client.send(command, { abortSignal: signal });
-  return issued(output.DbUser, output.DbPassword, output.Expiration, serverDate, output.$metadata.attempts);
+  return issued(output.DbUser, output.DbPassword, output.Expiration, responseDate(), output.$metadata.attempts);
 }
 
 /** `GetClusterCredentials`: log in as a named database user, optionally created and grouped. */
 export async function getClusterCredentials(client: RedshiftClient, target: ResolvedTarget, signal?: AbortSignal): Promise<IssuedCredentials> {
-  let serverDate: Date | undefined;
   const command = new GetClusterCredentialsCommand({
     ClusterIdentifier: target.clusterIdentifier,
     CustomDomainName: target.customDomainName,
@@ -34,7 +32,7 @@ export async function getClusterCredentials(client: RedshiftClient, target: Reso
     DbGroups: target.dbGroups === undefined ? undefined : [...target.dbGroups],
     DurationSeconds: target.durationSeconds,
   });
-  command.middlewareStack.use(captureResponseDate((date) => (serverDate = date)));
+  const responseDate = trackResponseDate(command);
   const output = await client.send(command, { abortSignal: signal });
-  return issued(output.DbUser, output.DbPassword, output.Expiration, serverDate, output.$metadata.attempts);
+  return issued(output.DbUser, output.DbPassword, output.Expiration, responseDate(), output.$metadata.attempts);
 }

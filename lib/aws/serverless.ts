@@ -1,19 +1,18 @@
 import { GetCredentialsCommand, type RedshiftServerlessClient } from '@aws-sdk/client-redshift-serverless';
 import type { ResolvedTarget } from '../options/types';
 import { issued } from './issued';
-import { captureResponseDate } from './response-date';
+import { trackResponseDate } from './response-date';
 import type { IssuedCredentials } from './types';
 
 /** Serverless `GetCredentials`: the database user is derived from the caller's IAM identity. */
 export async function getServerlessCredentials(client: RedshiftServerlessClient, target: ResolvedTarget, signal?: AbortSignal): Promise<IssuedCredentials> {
-  let serverDate: Date | undefined;
   const command = new GetCredentialsCommand({
     workgroupName: target.workgroupName,
     customDomainName: target.customDomainName,
     dbName: target.database,
     durationSeconds: target.durationSeconds,
   });
-  command.middlewareStack.use(captureResponseDate((date) => (serverDate = date)));
+  const responseDate = trackResponseDate(command);
   const output = await client.send(command, { abortSignal: signal });
-  return issued(output.dbUser, output.dbPassword, output.expiration, serverDate, output.$metadata.attempts);
+  return issued(output.dbUser, output.dbPassword, output.expiration, responseDate(), output.$metadata.attempts);
 }
