@@ -10,51 +10,31 @@ import { asc, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { pgTable, serial, text } from 'drizzle-orm/pg-core';
 import { createRedshiftPool } from '../lib';
-import { startRedshiftEmulator, startTestPostgres } from '../lib/testing';
+import { runAgainstStandIn } from './stand-in';
 
 const notes = pgTable('drizzle_example_notes', {
   id: serial('id').primaryKey(),
   body: text('body').notNull(),
 });
 
-async function main(): Promise<void> {
-  // The stand-in: PostgreSQL plus an emulator of the Redshift credentials API.
-  const postgres = await startTestPostgres();
-  const emulator = await startRedshiftEmulator({ postgres });
+runAgainstStandIn(async ({ redshift }) => {
+  const pool = createRedshiftPool({ ...redshift, max: 4 });
   try {
-    const pool = createRedshiftPool({
-      host: postgres.host,
-      port: postgres.port,
-      database: 'dev',
-      max: 4,
-      iam: { clusterIdentifier: 'examplecluster', ...emulator.clientConfig() },
+    const db = drizzle({ client: pool });
+    const { rows } = await db.execute<{ user: string }>(sql`SELECT current_user AS "user"`);
+    console.log(`Drizzle: logged in as ${rows[0]?.user}`);
+    await db.execute(sql`CREATE TABLE drizzle_example_notes (id serial PRIMARY KEY, body text NOT NULL)`);
+    await db.transaction(async (tx) => {
+      await tx.insert(notes).values([{ body: 'hello' }, { body: 'redshift' }]);
     });
-    try {
-      const db = drizzle({ client: pool });
-      const { rows } = await db.execute<{ user: string }>(sql`SELECT current_user AS "user"`);
-      console.log(`Drizzle: logged in as ${rows[0]?.user}`);
-      await db.execute(sql`CREATE TABLE drizzle_example_notes (id serial PRIMARY KEY, body text NOT NULL)`);
-      await db.transaction(async (tx) => {
-        await tx.insert(notes).values([{ body: 'hello' }, { body: 'redshift' }]);
-      });
-      await db.transaction(async (tx) => {
-        await tx.insert(notes).values({ body: 'never stored' });
-        tx.rollback();
-      }).catch(() => console.log('Drizzle: rolled back one transaction'));
-      const stored = await db.select({ body: notes.body }).from(notes).orderBy(asc(notes.id));
-      console.log(`Drizzle: found ${JSON.stringify(stored.map((note) => note.body))}`);
-      await db.execute(sql`DROP TABLE drizzle_example_notes`);
-    } finally {
-      await pool.end(); // also releases its credentials
-    }
-    console.log(`Drizzle: AWS calls: ${emulator.calls.length}`);
+    await db.transaction(async (tx) => {
+      await tx.insert(notes).values({ body: 'never stored' });
+      tx.rollback();
+    }).catch(() => console.log('Drizzle: rolled back one transaction'));
+    const stored = await db.select({ body: notes.body }).from(notes).orderBy(asc(notes.id));
+    console.log(`Drizzle: found ${JSON.stringify(stored.map((note) => note.body))}`);
+    await db.execute(sql`DROP TABLE drizzle_example_notes`);
   } finally {
-    await emulator.close();
-    await postgres.stop();
+    await pool.end(); // also releases its credentials
   }
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
 });

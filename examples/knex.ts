@@ -9,59 +9,40 @@
  */
 import knex from 'knex';
 import { createRedshiftPool, knexConnection } from '../lib';
-import { startRedshiftEmulator, startTestPostgres } from '../lib/testing';
+import { runAgainstStandIn } from './stand-in';
 
-async function main(): Promise<void> {
-  // The stand-in: PostgreSQL plus an emulator of the Redshift credentials API.
-  const postgres = await startTestPostgres();
-  const emulator = await startRedshiftEmulator({ postgres });
-  const redshift = {
-    host: postgres.host,
-    port: postgres.port,
-    database: 'dev',
-    iam: { clusterIdentifier: 'examplecluster', ...emulator.clientConfig() },
-  };
+runAgainstStandIn(async ({ redshift }) => {
+  // 1. A connection function.
+  const connection = knexConnection(redshift);
+  const db = knex({ client: 'pg', connection, pool: { min: 0, max: 4 } });
   try {
-    // 1. A connection function.
-    const connection = knexConnection(redshift);
-    const db = knex({ client: 'pg', connection, pool: { min: 0, max: 4 } });
-    try {
-      const { rows } = await db.raw<{ rows: { user: string }[] }>('SELECT current_user AS "user"');
-      console.log(`knexConnection: logged in as ${rows[0]?.user}`);
-      await db.schema.dropTableIfExists('knex_example');
-      await db.schema.createTable('knex_example', (table) => {
-        table.increments('id');
-        table.string('name');
-      });
-      await db('knex_example').insert([{ name: 'alpha' }, { name: 'beta' }]);
-      console.log(`knexConnection: read back ${JSON.stringify(await db('knex_example').orderBy('id').pluck('name'))}`);
-      await db.schema.dropTable('knex_example');
-    } finally {
-      await db.destroy();
-      await connection.credentials.close();
-    }
-
-    // 2. An external pool (Knex 3.3+).
-    const pool = createRedshiftPool({ ...redshift, max: 4 });
-    const pooled = knex({ client: 'pg', connectionPool: pool });
-    try {
-      const count = await pooled.transaction(async (trx) => {
-        const { rows } = await trx.raw<{ rows: { user: string }[] }>('SELECT current_user AS "user"');
-        console.log(`connectionPool: in a transaction as ${rows[0]?.user}`);
-        return (await trx.raw<{ rows: { n: number }[] }>('SELECT count(*)::int AS n FROM pg_roles')).rows[0]?.n;
-      });
-      console.log(`connectionPool: ${count} roles; AWS calls so far: ${emulator.calls.length}`);
-    } finally {
-      await pooled.destroy(); // Knex lets go of the pool...
-      await pool.end(); // ...which you end yourself; that also releases its credentials.
-    }
+    const { rows } = await db.raw<{ rows: { user: string }[] }>('SELECT current_user AS "user"');
+    console.log(`knexConnection: logged in as ${rows[0]?.user}`);
+    await db.schema.dropTableIfExists('knex_example');
+    await db.schema.createTable('knex_example', (table) => {
+      table.increments('id');
+      table.string('name');
+    });
+    await db('knex_example').insert([{ name: 'alpha' }, { name: 'beta' }]);
+    console.log(`knexConnection: read back ${JSON.stringify(await db('knex_example').orderBy('id').pluck('name'))}`);
+    await db.schema.dropTable('knex_example');
   } finally {
-    await emulator.close();
-    await postgres.stop();
+    await db.destroy();
+    await connection.credentials.close();
   }
-}
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
+  // 2. An external pool (Knex 3.3+).
+  const pool = createRedshiftPool({ ...redshift, max: 4 });
+  const pooled = knex({ client: 'pg', connectionPool: pool });
+  try {
+    const count = await pooled.transaction(async (trx) => {
+      const { rows } = await trx.raw<{ rows: { user: string }[] }>('SELECT current_user AS "user"');
+      console.log(`connectionPool: in a transaction as ${rows[0]?.user}`);
+      return (await trx.raw<{ rows: { n: number }[] }>('SELECT count(*)::int AS n FROM pg_roles')).rows[0]?.n;
+    });
+    console.log(`connectionPool: ${count} roles`);
+  } finally {
+    await pooled.destroy(); // Knex lets go of the pool...
+    await pool.end(); // ...which you end yourself; that also releases its credentials.
+  }
 });

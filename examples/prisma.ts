@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { createRedshiftPool } from '../lib';
-import { startRedshiftEmulator, startTestPostgres } from '../lib/testing';
+import { runAgainstStandIn } from './stand-in';
 
 const SCHEMA = resolve(__dirname, 'prisma/schema.prisma');
 const GENERATED_CLIENT = resolve(__dirname, 'prisma/generated/client.ts');
@@ -44,42 +44,21 @@ function generateClientIfMissing(): void {
   });
 }
 
-async function main(): Promise<void> {
+runAgainstStandIn(async ({ redshift }) => {
   generateClientIfMissing();
   const { PrismaClient } = (await import(GENERATED_CLIENT)) as { PrismaClient: PrismaClientClass };
-
-  // The stand-in: PostgreSQL plus an emulator of the Redshift credentials API.
-  const postgres = await startTestPostgres();
-  const emulator = await startRedshiftEmulator({ postgres });
+  const pool = createRedshiftPool({ ...redshift, max: 4 });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   try {
-    const pool = createRedshiftPool({
-      host: postgres.host,
-      port: postgres.port,
-      database: 'dev',
-      max: 4,
-      iam: { clusterIdentifier: 'examplecluster', ...emulator.clientConfig() },
-    });
-    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-    try {
-      const [{ user }] = await prisma.$queryRawUnsafe<[{ user: string }]>('SELECT current_user AS "user"');
-      console.log(`Prisma: logged in as ${user}`);
-      // No migration engine offline: the table comes from plain SQL here.
-      await prisma.$executeRawUnsafe('CREATE TABLE prisma_notes (id serial PRIMARY KEY, body text NOT NULL)');
-      await prisma.note.createMany({ data: [{ body: 'hello' }, { body: 'redshift' }] });
-      console.log(`Prisma: found ${JSON.stringify((await prisma.note.findMany({ orderBy: { id: 'asc' } })).map((note) => note.body))}`);
-      await prisma.$executeRawUnsafe('DROP TABLE prisma_notes');
-    } finally {
-      await prisma.$disconnect(); // leaves a pool it was given open...
-      await pool.end(); // ...so end it yourself; that also releases its credentials
-    }
-    console.log(`Prisma: AWS calls: ${emulator.calls.length}`);
+    const [{ user }] = await prisma.$queryRawUnsafe<[{ user: string }]>('SELECT current_user AS "user"');
+    console.log(`Prisma: logged in as ${user}`);
+    // No migration engine offline: the table comes from plain SQL here.
+    await prisma.$executeRawUnsafe('CREATE TABLE prisma_notes (id serial PRIMARY KEY, body text NOT NULL)');
+    await prisma.note.createMany({ data: [{ body: 'hello' }, { body: 'redshift' }] });
+    console.log(`Prisma: found ${JSON.stringify((await prisma.note.findMany({ orderBy: { id: 'asc' } })).map((note) => note.body))}`);
+    await prisma.$executeRawUnsafe('DROP TABLE prisma_notes');
   } finally {
-    await emulator.close();
-    await postgres.stop();
+    await prisma.$disconnect(); // leaves a pool it was given open...
+    await pool.end(); // ...so end it yourself; that also releases its credentials
   }
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
 });

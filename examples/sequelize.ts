@@ -8,41 +8,22 @@
  */
 import { DataTypes, QueryTypes, Sequelize } from 'sequelize';
 import { sequelizeOptions } from '../lib';
-import { startRedshiftEmulator, startTestPostgres } from '../lib/testing';
+import { runAgainstStandIn } from './stand-in';
 
-async function main(): Promise<void> {
-  // The stand-in: PostgreSQL plus an emulator of the Redshift credentials API.
-  const postgres = await startTestPostgres();
-  const emulator = await startRedshiftEmulator({ postgres });
+runAgainstStandIn(async ({ redshift }) => {
+  const options = sequelizeOptions(redshift);
+  const sequelize = new Sequelize({ ...options, logging: false, pool: { max: 4 } });
   try {
-    const options = sequelizeOptions({
-      host: postgres.host,
-      port: postgres.port,
-      database: 'dev',
-      iam: { clusterIdentifier: 'examplecluster', ...emulator.clientConfig() },
-    });
-    const sequelize = new Sequelize({ ...options, logging: false, pool: { max: 4 } });
-    try {
-      await sequelize.authenticate();
-      const [{ user }] = await sequelize.query<{ user: string }>('SELECT current_user AS "user"', { type: QueryTypes.SELECT }) as [{ user: string }];
-      console.log(`Sequelize: logged in as ${user}`);
-      const Note = sequelize.define('Note', { body: DataTypes.STRING }, { tableName: 'sequelize_example_notes' });
-      await Note.sync({ force: true });
-      await Note.bulkCreate([{ body: 'hello' }, { body: 'redshift' }]);
-      console.log(`Sequelize: found ${JSON.stringify((await Note.findAll({ order: [['id', 'ASC']] })).map((note) => note.get('body')))}`);
-      await Note.drop();
-    } finally {
-      await sequelize.close();
-      await options.credentials.close(); // Sequelize cannot do this for you
-    }
-    console.log(`Sequelize: AWS calls: ${emulator.calls.length}`);
+    await sequelize.authenticate();
+    const [{ user }] = await sequelize.query<{ user: string }>('SELECT current_user AS "user"', { type: QueryTypes.SELECT }) as [{ user: string }];
+    console.log(`Sequelize: logged in as ${user}`);
+    const Note = sequelize.define('Note', { body: DataTypes.STRING }, { tableName: 'sequelize_example_notes' });
+    await Note.sync({ force: true });
+    await Note.bulkCreate([{ body: 'hello' }, { body: 'redshift' }]);
+    console.log(`Sequelize: found ${JSON.stringify((await Note.findAll({ order: [['id', 'ASC']] })).map((note) => note.get('body')))}`);
+    await Note.drop();
   } finally {
-    await emulator.close();
-    await postgres.stop();
+    await sequelize.close();
+    await options.credentials.close(); // Sequelize cannot do this for you
   }
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
 });

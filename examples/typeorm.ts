@@ -8,7 +8,7 @@
  */
 import { DataSource, EntitySchema } from 'typeorm';
 import { typeormOptions } from '../lib';
-import { startRedshiftEmulator, startTestPostgres } from '../lib/testing';
+import { runAgainstStandIn } from './stand-in';
 
 interface Note {
   id: number;
@@ -25,41 +25,21 @@ const NoteEntity = new EntitySchema<Note>({
   },
 });
 
-async function main(): Promise<void> {
-  // The stand-in: PostgreSQL plus an emulator of the Redshift credentials API.
-  const postgres = await startTestPostgres();
-  const emulator = await startRedshiftEmulator({ postgres });
+runAgainstStandIn(async ({ redshift }) => {
+  const dataSource = new DataSource({
+    ...typeormOptions({ ...redshift, max: 4 }),
+    entities: [NoteEntity],
+    synchronize: true, // creates the table here; use migrations on Redshift
+  });
+  await dataSource.initialize();
   try {
-    const dataSource = new DataSource({
-      ...typeormOptions({
-        host: postgres.host,
-        port: postgres.port,
-        database: 'dev',
-        max: 4,
-        iam: { clusterIdentifier: 'examplecluster', ...emulator.clientConfig() },
-      }),
-      entities: [NoteEntity],
-      synchronize: true, // creates the table here; use migrations on Redshift
-    });
-    await dataSource.initialize();
-    try {
-      const [{ user }] = (await dataSource.query('SELECT current_user AS "user"')) as [{ user: string }];
-      console.log(`TypeORM: logged in as ${user}`);
-      const notes = dataSource.getRepository(NoteEntity);
-      await notes.save([{ body: 'hello' }, { body: 'redshift' }]);
-      console.log(`TypeORM: found ${JSON.stringify((await notes.find({ order: { id: 'ASC' } })).map((note) => note.body))}`);
-      await dataSource.query('DROP TABLE typeorm_example_notes');
-    } finally {
-      await dataSource.destroy(); // ends the pool, which releases its credentials
-    }
-    console.log(`TypeORM: AWS calls: ${emulator.calls.length}`);
+    const [{ user }] = (await dataSource.query('SELECT current_user AS "user"')) as [{ user: string }];
+    console.log(`TypeORM: logged in as ${user}`);
+    const notes = dataSource.getRepository(NoteEntity);
+    await notes.save([{ body: 'hello' }, { body: 'redshift' }]);
+    console.log(`TypeORM: found ${JSON.stringify((await notes.find({ order: { id: 'ASC' } })).map((note) => note.body))}`);
+    await dataSource.query('DROP TABLE typeorm_example_notes');
   } finally {
-    await emulator.close();
-    await postgres.stop();
+    await dataSource.destroy(); // ends the pool, which releases its credentials
   }
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
 });

@@ -11,6 +11,8 @@ type ConnectCallback = (error: Error | null, client?: pg.Client) => void;
 export type RedshiftClientClass = typeof pg.Client & {
   /** The engine that supplies the credentials. */
   readonly credentials: RedshiftCredentials;
+  /** Resolves once every connection this class opened has closed its socket. */
+  allClosed(): Promise<void>;
 };
 
 // PostgreSQL/Redshift codes for a login refused: invalid_password, invalid_authorization_specification.
@@ -27,8 +29,15 @@ export function isRejectedLogin(error: unknown): boolean {
  * pg-pool passes `connectionTimeoutMillis` to each client; it bounds the credentials wait too.
  */
 export function redshiftClientClass(engine: RedshiftCredentials, Base: typeof pg.Client = pg.Client): RedshiftClientClass {
+  // pg-pool forgets a client as soon as it asks it to end; the socket closes a little later.
+  const open = new Set<RedshiftIamClient>();
+
   class RedshiftIamClient extends Base {
     static readonly credentials = engine;
+
+    static async allClosed(): Promise<void> {
+      await Promise.all([...open].map((client) => new Promise((resolve) => client.once('end', resolve))));
+    }
     readonly #timeoutMillis: number;
     #loginAbort: AbortController | undefined;
 
@@ -56,6 +65,12 @@ export function redshiftClientClass(engine: RedshiftCredentials, Base: typeof pg
     }
 
     async #connectWithIam(): Promise<void> {
+      await this.#loginWithIam();
+      open.add(this);
+      this.once('end', () => open.delete(this));
+    }
+
+    async #loginWithIam(): Promise<void> {
       const started = Date.now();
       const credentials = await this.#credentialsForLogin(started);
       this.#useCredentials(credentials);

@@ -50,22 +50,27 @@ export function redshiftPoolConfig(config: RedshiftPoolConfig): RedshiftPoolOpti
   return options as RedshiftPoolOptions;
 }
 
-/** A `pg.Pool` that closes its credentials engine when it ends. */
+/** A `pg.Pool` that, when it ends, waits for its sockets to close and releases its credentials. */
 export class RedshiftPool extends pg.Pool {
   /** The credentials engine shared by this pool's connections. */
   readonly credentials: RedshiftCredentials;
+  readonly #Client: RedshiftClientClass;
 
   constructor(config: RedshiftPoolConfig) {
     const options = redshiftPoolConfig(config);
     super(options);
     this.credentials = options.credentials;
+    this.#Client = options.Client;
     Object.defineProperty(this, 'credentials', { enumerable: false });
   }
 
   override end(): Promise<void>;
   override end(callback: () => void): void;
   override end(callback?: () => void): Promise<void> | void {
-    const ended = super.end().finally(() => this.credentials.close());
+    // Resolve only when every socket is closed, so that nothing outlives the pool.
+    const ended = super.end()
+      .then(() => this.#Client.allClosed())
+      .finally(() => this.credentials.close());
     if (callback === undefined) return ended;
     ended.then(callback, callback);
   }
