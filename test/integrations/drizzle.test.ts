@@ -2,7 +2,7 @@ import { asc, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { pgTable, serial, text } from 'drizzle-orm/pg-core';
 import { createRedshiftPool, type RedshiftPool } from '../../lib';
-import { startStandIn, type StandIn } from '../setup/stand-in';
+import { useStandIn } from '../setup/stand-in';
 
 const NAME = 'drizzle-int';
 const DB_USER = `IAM:${NAME}-user`;
@@ -12,7 +12,7 @@ const notes = pgTable('drizzle_notes', {
   body: text('body').notNull(),
 });
 
-let standIn: StandIn;
+const standIn = useStandIn(NAME);
 let pool: RedshiftPool;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const credentialCalls = () => standIn.emulator.calls.filter((call) => call.outcome === 'ok').length;
@@ -26,20 +26,9 @@ async function currentUser(db: Db | Tx): Promise<{ user: string; pid: number }> 
   return rows[0];
 }
 
-beforeAll(async () => {
-  standIn = await startStandIn(NAME);
-});
-
-afterAll(async () => {
-  await standIn.close();
-});
-
 beforeEach(() => {
-  standIn.emulator.setExpiryOverride(undefined);
-  standIn.emulator.clearCalls();
   pool = createRedshiftPool({ ...standIn.pg, iam: standIn.iam, max: 2 });
 });
-
 afterEach(async () => {
   await pool.end();
 });

@@ -1,12 +1,12 @@
 import { inspect } from 'node:util';
 import knex, { type Knex } from 'knex';
 import { createRedshiftPool, isRedshiftIamError, knexConnection } from '../../lib';
-import { startStandIn, type StandIn } from '../setup/stand-in';
+import { useStandIn } from '../setup/stand-in';
 
 const NAME = 'knex-int';
 const DB_USER = `IAM:${NAME}-user`;
 
-let standIn: StandIn;
+const standIn = useStandIn(NAME);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const credentialCalls = () => standIn.emulator.calls.filter((call) => call.outcome === 'ok').length;
 
@@ -29,19 +29,6 @@ async function twoConnectionsAtOnce(db: Knex): Promise<{ user: string; pid: numb
   release.forEach((resolve) => resolve());
   return Promise.all(transactions);
 }
-
-beforeAll(async () => {
-  standIn = await startStandIn(NAME);
-});
-
-afterAll(async () => {
-  await standIn.close();
-});
-
-beforeEach(() => {
-  standIn.emulator.setExpiryOverride(undefined);
-  standIn.emulator.clearCalls();
-});
 
 describe('knexConnection (connection function)', () => {
   it('logs Knex in as the IAM user and runs queries', async () => {

@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect, sql, type Generated } from 'kysely';
 import { createRedshiftPool, type RedshiftPool } from '../../lib';
-import { startStandIn, type StandIn } from '../setup/stand-in';
+import { useStandIn } from '../setup/stand-in';
 
 const NAME = 'kysely-int';
 const DB_USER = `IAM:${NAME}-user`;
@@ -9,7 +9,7 @@ interface Database {
   kysely_notes: { id: Generated<number>; body: string };
 }
 
-let standIn: StandIn;
+const standIn = useStandIn(NAME);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const credentialCalls = () => standIn.emulator.calls.filter((call) => call.outcome === 'ok').length;
 
@@ -23,19 +23,6 @@ async function currentUser(db: Kysely<Database>): Promise<{ user: string; pid: n
   if (rows[0] === undefined) throw new Error('no row');
   return rows[0];
 }
-
-beforeAll(async () => {
-  standIn = await startStandIn(NAME);
-});
-
-afterAll(async () => {
-  await standIn.close();
-});
-
-beforeEach(() => {
-  standIn.emulator.setExpiryOverride(undefined);
-  standIn.emulator.clearCalls();
-});
 
 it('queries and commits and rolls back transactions as the IAM user; destroy() releases the credentials', async () => {
   const { db, pool } = open();

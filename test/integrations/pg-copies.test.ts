@@ -2,12 +2,12 @@ import { dirname } from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type pg from 'pg';
 import { createRedshiftPool, redshiftPoolConfig } from '../../lib';
-import { startStandIn, type StandIn } from '../setup/stand-in';
+import { useStandIn } from '../setup/stand-in';
 
 const NAME = 'pg-copies';
 const DB_USER = `IAM:${NAME}-user`;
 
-let standIn: StandIn;
+const standIn = useStandIn(NAME);
 
 /** The pg module that `packageEntry` itself gets when it requires 'pg'. */
 function pgSeenBy(packageEntry: string): typeof pg {
@@ -18,14 +18,6 @@ function pgSeenBy(packageEntry: string): typeof pg {
 function adapterState(adapter: PrismaPg): { externalPool: pg.Pool | null; config: pg.PoolConfig } {
   return adapter as unknown as { externalPool: pg.Pool | null; config: pg.PoolConfig };
 }
-
-beforeAll(async () => {
-  standIn = await startStandIn(NAME);
-});
-
-afterAll(async () => {
-  await standIn.close();
-});
 
 it('with one copy of pg, a Redshift pool is the pg.Pool that @prisma/adapter-pg and drizzle resolve', async () => {
   const pool = createRedshiftPool({ ...standIn.pg, iam: standIn.iam });

@@ -1,12 +1,12 @@
 import { inspect } from 'node:util';
 import { DataTypes, QueryTypes, Sequelize, type Options } from 'sequelize';
 import { createRedshiftCredentials, isRedshiftIamError, sequelizeBeforeConnect, sequelizeOptions, type RedshiftCredentials } from '../../lib';
-import { startStandIn, type StandIn } from '../setup/stand-in';
+import { useStandIn } from '../setup/stand-in';
 
 const NAME = 'sequelize-int';
 const DB_USER = `IAM:${NAME}-user`;
 
-let standIn: StandIn;
+const standIn = useStandIn(NAME);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const credentialCalls = () => standIn.emulator.calls.filter((call) => call.outcome === 'ok').length;
 
@@ -35,19 +35,6 @@ async function currentUser(sequelize: Sequelize, transaction?: Awaited<ReturnTyp
   if (row === undefined) throw new Error('no row');
   return row;
 }
-
-beforeAll(async () => {
-  standIn = await startStandIn(NAME);
-});
-
-afterAll(async () => {
-  await standIn.close();
-});
-
-beforeEach(() => {
-  standIn.emulator.setExpiryOverride(undefined);
-  standIn.emulator.clearCalls();
-});
 
 describe.each(setups)('%s', (_name, tableName, setup) => {
   it('authenticates (version check included), syncs a model and creates and finds rows', async () => {

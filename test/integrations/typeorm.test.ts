@@ -1,6 +1,6 @@
 import { DataSource, EntitySchema } from 'typeorm';
 import { isRedshiftIamError, typeormOptions, type RedshiftPool } from '../../lib';
-import { startStandIn, type StandIn } from '../setup/stand-in';
+import { useStandIn } from '../setup/stand-in';
 
 const NAME = 'typeorm-int';
 const DB_USER = `IAM:${NAME}-user`;
@@ -19,7 +19,7 @@ const NoteEntity = new EntitySchema<Note>({
   },
 });
 
-let standIn: StandIn;
+const standIn = useStandIn(NAME);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const credentialCalls = () => standIn.emulator.calls.filter((call) => call.outcome === 'ok').length;
 
@@ -37,19 +37,6 @@ async function currentUser(source: DataSource): Promise<{ user: string; pid: num
   if (rows[0] === undefined) throw new Error('no row');
   return rows[0];
 }
-
-beforeAll(async () => {
-  standIn = await startStandIn(NAME);
-});
-
-afterAll(async () => {
-  await standIn.close();
-});
-
-beforeEach(() => {
-  standIn.emulator.setExpiryOverride(undefined);
-  standIn.emulator.clearCalls();
-});
 
 it('initializes, synchronizes and saves and finds entities as the IAM user', async () => {
   const source = dataSource();

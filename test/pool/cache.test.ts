@@ -1,30 +1,9 @@
 import { once } from 'node:events';
-import type pg from 'pg';
 import { createRedshiftCredentials, createRedshiftPool, type RefreshEvent } from '../../lib';
-import { startStandIn, type StandIn } from '../setup/stand-in';
+import { freshConnectionUser, sleepUntil } from '../setup/pool-helpers';
+import { useStandIn } from '../setup/stand-in';
 
-let standIn: StandIn;
-beforeAll(async () => {
-  standIn = await startStandIn('cache');
-});
-afterAll(() => standIn.close());
-beforeEach(() => {
-  standIn.emulator.clearCalls();
-  standIn.emulator.setExpiryOverride(undefined);
-});
-
-const sleepUntil = (time: Date | undefined, extraMs = 50) =>
-  new Promise((resolve) => setTimeout(resolve, Math.max(0, (time?.getTime() ?? Date.now()) - Date.now() + extraMs)));
-
-/** Opens a new physical connection and closes it, returning the user it logged in as. */
-async function freshConnectionUser(pool: pg.Pool): Promise<string> {
-  const client = await pool.connect();
-  try {
-    return (await client.query<{ u: string }>('SELECT current_user AS u')).rows[0]!.u;
-  } finally {
-    client.release(true);
-  }
-}
+const standIn = useStandIn('cache');
 
 describe('one AWS call for a storm', () => {
   it('100 connections opened at once on a cold cache make exactly one call, and other pools share it', async () => {

@@ -1,31 +1,10 @@
 import { once } from 'node:events';
-import type pg from 'pg';
 import { createRedshiftClient, createRedshiftPool, RedshiftIamError, type RefreshErrorEvent } from '../../lib';
-import { startStandIn, type StandIn } from '../setup/stand-in';
+import { freshConnectionUser, sleepUntil } from '../setup/pool-helpers';
+import { useStandIn } from '../setup/stand-in';
 
 const NAME = 'failures';
-let standIn: StandIn;
-beforeAll(async () => {
-  standIn = await startStandIn(NAME);
-});
-afterAll(() => standIn.close());
-beforeEach(() => {
-  standIn.emulator.clearCalls();
-  standIn.emulator.setExpiryOverride(undefined);
-  standIn.emulator.setLatency(0);
-});
-
-const sleepUntil = (time: Date | undefined, extraMs = 50) =>
-  new Promise((resolve) => setTimeout(resolve, Math.max(0, (time?.getTime() ?? Date.now()) - Date.now() + extraMs)));
-
-async function freshConnectionUser(pool: pg.Pool): Promise<string> {
-  const client = await pool.connect();
-  try {
-    return (await client.query<{ u: string }>('SELECT current_user AS u')).rows[0]!.u;
-  } finally {
-    client.release(true);
-  }
-}
+const standIn = useStandIn(NAME);
 
 describe('outage tolerance', () => {
   it('keeps connecting on valid credentials while refreshes fail, fails with the AWS cause once they expire, and heals', async () => {

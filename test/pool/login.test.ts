@@ -1,19 +1,13 @@
 import pg from 'pg';
 import { createRedshiftClient, createRedshiftPool, redshiftPoolConfig, RedshiftIamError } from '../../lib';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { startStandIn, type StandIn } from '../setup/stand-in';
+import { useStandIn } from '../setup/stand-in';
 
 const NAME = 'login';
-let standIn: StandIn;
-
-beforeAll(async () => {
-  standIn = await startStandIn(NAME, {
-    workgroups: [{ workgroupName: 'default-workgroup', databases: ['dev'] }],
-    dbUsers: ['awsuser'],
-  });
+const standIn = useStandIn(NAME, {
+  workgroups: [{ workgroupName: 'default-workgroup', databases: ['dev'] }],
+  dbUsers: ['awsuser'],
 });
-afterAll(() => standIn.close());
-beforeEach(() => standIn.emulator.clearCalls());
 
 async function currentUser(pool: pg.Pool): Promise<string> {
   const { rows } = await pool.query<{ current_user: string }>('SELECT current_user');

@@ -38,3 +38,22 @@ export async function startStandIn(name: string, options: Partial<RedshiftEmulat
     close: () => emulator.close(),
   };
 }
+
+/**
+ * Registers the usual jest hooks for one test file: start a stand-in before all tests, reset the
+ * emulator's controls and call log before each, close it after all. Returns an object that holds
+ * the stand-in's fields once `beforeAll` has run.
+ */
+export function useStandIn(name: string, options: Partial<RedshiftEmulatorOptions> = {}): StandIn {
+  const standIn = {} as StandIn;
+  beforeAll(async () => {
+    Object.assign(standIn, await startStandIn(name, options));
+  });
+  afterAll(() => standIn.close());
+  beforeEach(() => {
+    standIn.emulator.clearCalls();
+    standIn.emulator.setExpiryOverride(undefined);
+    standIn.emulator.setLatency(0);
+  });
+  return standIn;
+}
