@@ -1,22 +1,17 @@
 import { EventEmitter } from 'node:events';
 import { inspect } from 'node:util';
 import { RedshiftIamError } from '../errors';
-import type { CredentialsApi, RedshiftCredentialsOptions, ResolvedTarget } from '../options/types';
+import type { RedshiftCredentialsOptions, ResolvedTarget } from '../options/types';
 import { resolveTarget } from '../options/validate';
 import type { CredentialsSource, CredentialsStats, RefreshErrorEvent, RefreshEvent } from './cache';
 import { leaseCache, type CacheLease } from './registry';
 import type { TemporaryCredentials } from './temporary-credentials';
 
 /** What an engine logs in to, without secrets. */
-export interface RedshiftTarget {
-  readonly api: CredentialsApi;
-  readonly clusterIdentifier: string | undefined;
-  readonly workgroupName: string | undefined;
-  readonly customDomainName: string | undefined;
-  readonly database: string | undefined;
-  readonly dbUser: string | undefined;
-  readonly region: string | undefined;
-}
+export type RedshiftTarget = Pick<
+  ResolvedTarget,
+  'api' | 'clusterIdentifier' | 'workgroupName' | 'customDomainName' | 'database' | 'dbUser' | 'region'
+>;
 
 /** Events of a {@link RedshiftCredentials} engine. */
 export interface RedshiftCredentialsEvents {
