@@ -70,6 +70,8 @@ const MAX_DEFAULT_WINDOW_MS = 60_000;
 const MAX_LOGIN_MARGIN_MS = 5_000;
 // The Date header has whole seconds; assume the worst so a lifetime is never overestimated.
 const DATE_HEADER_RESOLUTION_MS = 1_000;
+// Clocks closer than this (beyond the Date header's own second) count as agreeing.
+const CLOCK_AGREEMENT_MS = 2_000;
 
 /**
  * One target's credentials: fresh -> (refresh window: stale-while-revalidate) -> expired.
@@ -99,7 +101,8 @@ export class CredentialsCache extends EventEmitter<{ refresh: [RefreshEvent]; re
     const current = this.#current;
     if (current !== undefined && now < current.refreshAt.getTime()) {
       this.#stats.hits++;
-      debug('cache hit for %s (user %s, expires %s)', this.#options.description, current.user, current.expiresAt.toISOString());
+      // The hot path: format nothing unless debugging is on.
+      if (debug.enabled) debug('cache hit for %s (user %s, expires %s)', this.#options.description, current.user, current.expiresAt.toISOString());
       return { credentials: current, source: 'hit' };
     }
     if (current !== undefined && now < this.#usableUntil) {
@@ -212,10 +215,10 @@ export class CredentialsCache extends EventEmitter<{ refresh: [RefreshEvent]; re
     const receivedAt = this.#now();
     this.#stats.lastFetchMs = receivedAt - started;
     const requestedMs = this.#options.durationSeconds * 1000;
-    // Expiration and Date are both AWS's clock, so their difference survives local clock skew.
-    const reportedMs = issued.serverDate !== undefined
-      ? issued.expiration.getTime() - issued.serverDate.getTime() - DATE_HEADER_RESOLUTION_MS
-      : issued.expiration.getTime() - receivedAt;
+    const reportedMs = clocksAgree(issued.serverDate, receivedAt)
+      ? issued.expiration.getTime() - receivedAt
+      // Expiration and Date are both AWS's clock, so their difference survives local clock skew.
+      : issued.expiration.getTime() - issued.serverDate!.getTime() - DATE_HEADER_RESOLUTION_MS;
     const lifetimeMs = Math.max(0, Math.min(reportedMs, requestedMs));
     const windowMs = this.#options.refreshWindowSeconds !== undefined
       ? Math.min(this.#options.refreshWindowSeconds * 1000, lifetimeMs)
@@ -245,6 +248,16 @@ export class CredentialsCache extends EventEmitter<{ refresh: [RefreshEvent]; re
       { cause: error, awsErrorName: error.awsErrorName, requestId: error.requestId, option: error.option },
     );
   }
+}
+
+/**
+ * Whether the local clock matches AWS's within the `Date` header's precision (or there is no
+ * header): then the local clock measures the lifetime to the millisecond.
+ */
+function clocksAgree(serverDate: Date | undefined, receivedAt: number): boolean {
+  if (serverDate === undefined) return true;
+  const localMinusServer = receivedAt - serverDate.getTime();
+  return localMinusServer >= -CLOCK_AGREEMENT_MS && localMinusServer <= DATE_HEADER_RESOLUTION_MS + CLOCK_AGREEMENT_MS;
 }
 
 function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined, description: string): Promise<T> {

@@ -145,6 +145,14 @@ describe('CredentialsCache', () => {
     expect(credentials.refreshAt.getTime()).toBe(h.now() + 839_000);
   });
 
+  it('measures the lifetime to the millisecond with the local clock when it agrees with the Date header', async () => {
+    const h = harness();
+    const first = h.cache.get();
+    h.answer(900, { serverDate: new Date(Math.floor((h.now() - 300) / 1000) * 1000) });
+    const { credentials } = await first;
+    expect(credentials.expiresAt.getTime()).toBe(h.now() + 900_000);
+  });
+
   it('never trusts a lifetime longer than requested when the Date header is missing', async () => {
     const h = harness({ durationSeconds: 900 });
     const first = h.cache.get();

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -88,6 +89,8 @@ class Emulator implements RedshiftEmulator {
   private closed: Promise<void> | undefined;
 
   constructor(options: RedshiftEmulatorOptions) {
+    // Every call under way listens to this signal during its added latency; there may be many.
+    setMaxListeners(0, this.closing.signal);
     this.postgres = options.postgres;
     this.region = options.region ?? 'us-east-1';
     this.accountId = options.accountId ?? '123456789012';
