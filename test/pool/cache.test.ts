@@ -18,6 +18,7 @@ describe('one AWS call for a storm', () => {
       expect(new Set(users)).toEqual(new Set(['IAM:cache-user']));
       expect(await freshConnectionUser(other)).toBe('IAM:cache-user');
       expect((await engine.acquire()).source).toBe('hit');
+      expect(await engine.password()).toBe((await engine.get()).password);
       expect(standIn.emulator.calls).toHaveLength(1);
       expect(engine.stats()).toMatchObject({ fetches: 1, waits: 100 });
     } finally {
