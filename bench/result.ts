@@ -96,8 +96,8 @@ function judge(storm: readonly StormResult[], steady: SteadyResult): Goal[] {
       met: steady.awsCalls.library === generations,
       measured: `${steady.awsCalls.library} calls for ${generations} credential generations in ${steady.durationMs / 1000} s ` +
         `(${steady.lifetimes} lifetimes of ${steady.lifetimeSeconds} s): one call per generation, none duplicated. ` +
-        `That is ${steady.awsCallsPerLifetime} calls per issued lifetime, as each refresh starts in the last quarter of a lifetime ` +
-        'that the library counts up to 1 s short (the Date header has whole seconds)',
+        `That is ${steady.awsCallsPerLifetime} calls per issued lifetime, as each refresh starts inside the refresh window ` +
+        '(the last quarter of a short lifetime, at most 60 s) so that no login waits',
     },
     {
       goal: 'no connection waits on AWS after the first login',
