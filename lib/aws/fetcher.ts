@@ -4,6 +4,7 @@ import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { RedshiftIamOptions, ResolvedTarget } from '../options/types';
 import { mapAwsError } from './map-error';
+import { retryEachFetchAfresh } from './retry-per-fetch';
 import { getClusterCredentials, getClusterCredentialsWithIam } from './provisioned';
 import { getServerlessCredentials } from './serverless';
 import type { IssuedCredentials } from './types';
@@ -16,18 +17,21 @@ export interface AwsCredentialsSource {
   destroy(): void;
 }
 
-// Timeouts keep a hung API call from holding connections forever; retries come from the SDK.
+// Timeouts keep a hung API call from holding connections forever; retries come from the SDK's
+// standard strategy (see retryEachFetchAfresh) unless the user picks a retry mode or strategy.
 const DEFAULT_CLIENT_CONFIG = {
-  retryMode: 'standard',
   maxAttempts: 4,
   requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000, throwOnRequestTimeout: true },
 } as const;
 
 /** Builds the SDK client for a target from the user's options. */
 export function createAwsCredentialsSource(target: ResolvedTarget, options: RedshiftIamOptions): AwsCredentialsSource {
+  const userConfig = options.clientConfig ?? {};
+  const ownRetries = userConfig.retryStrategy !== undefined || userConfig.retryMode !== undefined;
   const config = {
     ...DEFAULT_CLIENT_CONFIG,
-    ...options.clientConfig,
+    ...(ownRetries ? {} : { retryStrategy: retryEachFetchAfresh(userConfig.maxAttempts ?? DEFAULT_CLIENT_CONFIG.maxAttempts) }),
+    ...userConfig,
     region: target.region,
     profile: options.profile,
     credentials: sdkCredentials(options),

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createRedshiftClient, createRedshiftPool, RedshiftIamError, type RefreshErrorEvent } from '../../lib';
+import { createRedshiftClient, createRedshiftCredentials, createRedshiftPool, RedshiftIamError, type RefreshErrorEvent } from '../../lib';
 import { freshConnectionUser, sleepUntil } from '../setup/pool-helpers';
 import { useStandIn } from '../setup/stand-in';
 
@@ -58,6 +58,25 @@ describe('throttling', () => {
       expect(standIn.emulator.calls).toHaveLength(2);
     } finally {
       await pool.end();
+    }
+  });
+});
+
+describe('retries after a long outage', () => {
+  it('still retries a throttled fetch after dozens of failed ones (no client-wide retry quota runs dry)', async () => {
+    const engine = createRedshiftCredentials({ ...standIn.iam, host: standIn.pg.host, database: standIn.pg.database, clientConfig: { maxAttempts: 2 } });
+    try {
+      standIn.emulator.failNext(1_000, 'unavailable');
+      // Each failed fetch costs the SDK's standard quota 10 of its 500 tokens: 60 would drain it.
+      for (let fetch = 0; fetch < 60; fetch++) await engine.refresh().catch(() => undefined);
+      expect(standIn.emulator.calls.filter((call) => call.outcome === 'ServiceUnavailable')).toHaveLength(120);
+      standIn.emulator.clearFaults();
+      standIn.emulator.clearCalls();
+      standIn.emulator.failNext(1, 'throttling');
+      await expect(engine.refresh()).resolves.toMatchObject({ user: `IAM:${NAME}-user` });
+      expect(standIn.emulator.calls.map((call) => call.outcome)).toEqual(['Throttling', 'ok']);
+    } finally {
+      await engine.close();
     }
   });
 });

@@ -52,6 +52,7 @@ export function useStandIn(name: string, options: Partial<RedshiftEmulatorOption
   afterAll(() => standIn.close());
   beforeEach(() => {
     standIn.emulator.clearCalls();
+    standIn.emulator.clearFaults();
     standIn.emulator.setExpiryOverride(undefined);
     standIn.emulator.setLatency(0);
   });

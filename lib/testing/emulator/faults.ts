@@ -19,6 +19,11 @@ export class FaultQueue {
     if (count > 0) this.pending.push({ remaining: count, kind, operation });
   }
 
+  /** Forgets every queued failure. */
+  clear(): void {
+    this.pending = [];
+  }
+
   /** The fault the call of `operation` must fail with, if any; counts it as used. */
   take(operation: string): EmulatorFaultKind | undefined {
     const fault = this.pending.find((candidate) => candidate.operation === undefined || candidate.operation === operation);

@@ -171,6 +171,10 @@ class Emulator implements RedshiftEmulator {
     this.faults.add(count, kind, operation);
   }
 
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
   setExpiryOverride(seconds: number | undefined): void {
     if (seconds !== undefined && (!Number.isFinite(seconds) || seconds <= 0)) {
       throw new RangeError(`setExpiryOverride: seconds must be positive or undefined, not ${seconds}.`);

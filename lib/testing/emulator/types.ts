@@ -184,6 +184,8 @@ export interface RedshiftEmulator {
    * signature was verified. Successive calls queue up in order.
    */
   failNext(count: number, kind: EmulatorFaultKind, operation?: EmulatorOperation): void;
+  /** Drops every failure queued by {@link failNext} that has not happened yet: the outage is over. */
+  clearFaults(): void;
   /**
    * Issues credentials that expire after `seconds` whatever `DurationSeconds` said (the role's
    * `VALID UNTIL` follows); `undefined` restores normal behaviour.
