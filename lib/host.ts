@@ -16,8 +16,8 @@ export interface ServerlessHost {
 /** What {@link parseRedshiftHost} reads from a Redshift endpoint. */
 export type RedshiftHost = ProvisionedHost | ServerlessHost;
 
-// Region names of every partition: aws, aws-cn, aws-us-gov, aws-iso*, aws-eusc ...
-const REGION = String.raw`[a-z]{2}(?:-(?:gov|iso[a-z]?|eusc))?-[a-z]+-\d{1,2}`;
+// Region names of every partition: aws, aws-cn, aws-us-gov, aws-iso*, and aws-eusc (eusc-de-east-1).
+const REGION = String.raw`(?:[a-z]{2}(?:-(?:gov|iso[a-z]?))?|eusc-[a-z]{2})-[a-z]+-\d{1,2}`;
 const DNS_SUFFIX = String.raw`(?:amazonaws\.com(?:\.cn)?|c2s\.ic\.gov|sc2s\.sgov\.gov|amazonaws\.eu)`;
 const PROVISIONED = new RegExp(String.raw`^([a-z][a-z0-9-]{0,62})\.([a-z0-9]+)\.(${REGION})\.redshift(?:-fips)?\.${DNS_SUFFIX}$`);
 const SERVERLESS = new RegExp(String.raw`^([a-z0-9-]{3,64})\.(\d{12})\.(${REGION})\.redshift-serverless(?:-fips)?\.${DNS_SUFFIX}$`);

@@ -242,10 +242,13 @@ export class CredentialsCache extends EventEmitter<{ refresh: [RefreshEvent]; re
       : new RedshiftIamError('AWS_REQUEST_FAILED', `Fetching credentials for ${this.#options.description} failed: ${String(cause)}.`, { cause });
     const previous = this.#current;
     if (previous === undefined || this.#now() < this.#usableUntil) return error;
+    // The constructor appends the hint to the message; keep it once, and as a property.
+    const hint = error.hint;
+    const detail = hint !== undefined && error.message.endsWith(` ${hint}`) ? error.message.slice(0, -hint.length - 1) : error.message;
     return new RedshiftIamError(
       error.code,
-      `The temporary credentials for ${this.#options.description} expired at ${previous.expiresAt.toISOString()} and could not be refreshed: ${error.message}`,
-      { cause: error, awsErrorName: error.awsErrorName, requestId: error.requestId, option: error.option },
+      `The temporary credentials for ${this.#options.description} expired at ${previous.expiresAt.toISOString()} and could not be refreshed: ${detail}`,
+      { cause: error, hint, awsErrorName: error.awsErrorName, requestId: error.requestId, option: error.option },
     );
   }
 }

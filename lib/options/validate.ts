@@ -17,7 +17,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
 const DB_IDENTIFIER = /^[A-Za-z][A-Za-z0-9_+.@-]{0,63}$/;
 const CLUSTER_IDENTIFIER = /^[A-Za-z](?:[A-Za-z0-9]|-(?!-)){0,62}$/;
 const WORKGROUP_NAME = /^[a-z0-9-]{3,64}$/;
-const REGION = /^[a-z]{2}(?:-(?:gov|iso[a-z]?|eusc))?-[a-z]+-\d{1,2}$/;
+const REGION = /^(?:[a-z]{2}(?:-(?:gov|iso[a-z]?))?|eusc-[a-z]{2})-[a-z]+-\d{1,2}$/;
 const DOMAIN_NAME = /^(?=.{1,253}$)(?:(?!-)[A-Za-z0-9-]{1,63}(?<!-)\.)+[A-Za-z]{2,63}$/;
 
 /**
@@ -40,9 +40,6 @@ export function resolveTarget(options: RedshiftCredentialsOptions, prefix = ''):
   const clusterIdentifier = optionalString(options.clusterIdentifier, name('clusterIdentifier'));
   const workgroupName = optionalString(options.workgroupName, name('workgroupName'));
   const customDomainName = optionalString(options.customDomainName, name('customDomainName'));
-  if (clusterIdentifier !== undefined && workgroupName !== undefined) {
-    throw invalidOption(name('workgroupName'), 'set either clusterIdentifier (provisioned) or workgroupName (Serverless), not both');
-  }
   if (clusterIdentifier !== undefined && !CLUSTER_IDENTIFIER.test(clusterIdentifier)) {
     throw invalidOption(name('clusterIdentifier'), `"${clusterIdentifier}" is not a cluster identifier`, 'It has 1 to 63 letters, digits or single hyphens and starts with a letter.');
   }
@@ -51,6 +48,9 @@ export function resolveTarget(options: RedshiftCredentialsOptions, prefix = ''):
   }
   if (customDomainName !== undefined && !DOMAIN_NAME.test(customDomainName)) {
     throw invalidOption(name('customDomainName'), `"${customDomainName}" is not a domain name`);
+  }
+  if (clusterIdentifier !== undefined && workgroupName !== undefined) {
+    throw invalidOption(name('workgroupName'), 'set either clusterIdentifier (provisioned) or workgroupName (Serverless), not both');
   }
   if (inferred?.type === 'provisioned' && workgroupName !== undefined) {
     throw invalidOption(name('workgroupName'), `host ${host} is a provisioned cluster endpoint`, 'Remove workgroupName or fix the host.');

@@ -65,7 +65,11 @@ export function redshiftClientClass(engine: RedshiftCredentials, Base: typeof pg
     }
 
     async #connectWithIam(): Promise<void> {
-      await this.#loginWithIam();
+      try {
+        await this.#loginWithIam();
+      } finally {
+        this.#forgetPassword();
+      }
       open.add(this);
       this.once('end', () => open.delete(this));
     }
@@ -121,6 +125,14 @@ export function redshiftClientClass(engine: RedshiftCredentials, Base: typeof pg
       // Both are non-enumerable in pg, so they stay out of logs and inspection.
       this.password = credentials.password;
       parameters.password = credentials.password;
+    }
+
+    // pg needs the password only during the login; afterwards it would just sit on the client,
+    // where pg-pool hands the client out with every idle-connection error.
+    #forgetPassword(): void {
+      const parameters = (this as unknown as { connectionParameters: { password: string | null } }).connectionParameters;
+      (this as unknown as { password: string | null }).password = null;
+      parameters.password = null;
     }
 
     #superConnect(started: number): Promise<void> {

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { RedshiftCredentials } from '../credentials/engine';
+import { invalidOption } from '../errors';
 import type { RedshiftIamOptions } from '../options/types';
 import { resolveTarget } from '../options/validate';
 import { redshiftClientClass, type RedshiftClientClass } from './client';
@@ -32,6 +33,7 @@ export type RedshiftPoolOptions = pg.PoolConfig & {
  * with fresh IAM credentials. Validates synchronously; no AWS call until the first connect.
  */
 export function redshiftPoolConfig(config: RedshiftPoolConfig): RedshiftPoolOptions {
+  checkConfigShape(config);
   const { iam, Client: Base, ...pgConfig } = config;
   const defaults = connectionDefaults(pgConfig, iam);
   const engine = new RedshiftCredentials(
@@ -90,6 +92,7 @@ export function createRedshiftPool(config: RedshiftPoolConfig): RedshiftPool {
  * also releases its credentials engine.
  */
 export function createRedshiftClient(config: RedshiftClientConfig): pg.Client {
+  checkConfigShape(config);
   const { iam, ...pgConfig } = config;
   const defaults = connectionDefaults(pgConfig, iam);
   const engine = new RedshiftCredentials(resolveTarget({ ...iam, host: defaults.host, database: defaults.database }, 'iam.'), iam ?? {});
@@ -103,4 +106,18 @@ export function createRedshiftClient(config: RedshiftClientConfig): pg.Client {
   };
   Object.defineProperty(client, 'end', { value: endAndRelease, enumerable: false, configurable: true, writable: true });
   return client;
+}
+
+/** Rejects what destructuring or `class extends` would otherwise fail on with a TypeError. */
+function checkConfigShape(config: unknown): void {
+  if (config === null || typeof config !== 'object' || Array.isArray(config)) {
+    throw invalidOption('config', 'expected an object of pg settings plus iam');
+  }
+  const { iam, Client } = config as { iam?: unknown; Client?: unknown };
+  if (iam !== undefined && (iam === null || typeof iam !== 'object' || Array.isArray(iam))) {
+    throw invalidOption('iam', 'expected an object of IAM options');
+  }
+  if (Client !== undefined && (typeof Client !== 'function' || typeof (Client as { prototype?: { connect?: unknown } }).prototype?.connect !== 'function')) {
+    throw invalidOption('Client', 'expected a pg Client class', 'Pass the Client of the copy of pg you use, or leave it out.');
+  }
 }
