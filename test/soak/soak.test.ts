@@ -1,0 +1,96 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FAULT_KINDS } from './chaos';
+
+// The short soak: `npm run soak` itself, in a child process (NODE_DEBUG must be set at startup for
+// the leak scan to see the library's debug lines), with its own PostgreSQL server. Every fault kind
+// runs once; a failed run prints its report and the seed to replay it: npm run soak -- --seed N.
+const SEED = process.env.SOAK_SEED ?? '1';
+
+interface JsonReport {
+  passed: boolean;
+  violations: string[];
+  events: { kind: string; recoveryMs: number | null }[];
+  queries: { ok: { select: number; insert: number; sleep: number }; failed: number };
+  failures: { category: string }[];
+  logins: { attempted: number; succeeded: number };
+  credentials: { refreshes: number };
+  aws: { calls: number; rejectedByOutage: number };
+  writes: { acknowledged: number; lost: string[] };
+  quiet: { ok: number; failed: number };
+  resources: { extra: Record<string, number>; sharedCachesLeft: number };
+  leaks: { secretsChecked: number; texts: number; debugLines: number; findings: unknown[] };
+}
+
+function runSoak(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'run.ts'), ...args], {
+      env: { ...process.env, NODE_DEBUG: 'pg-redshift-iam', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('short chaos soak (npm run soak -- --seconds 5 --lifetime 2)', () => {
+  let dir: string;
+  let run: { code: number | null; stdout: string; stderr: string };
+  let report: JsonReport;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'soak-'));
+    const json = join(dir, 'report.json');
+    run = await runSoak(['--seconds', '5', '--lifetime', '2', '--seed', SEED, '--json', json]);
+    try {
+      report = JSON.parse(readFileSync(json, 'utf8')) as JsonReport;
+    } catch {
+      throw new Error(`the soak wrote no report (exit code ${run.code}):\n${run.stdout}\n${run.stderr}`);
+    }
+  }, 120_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('passes every expectation and says so in its last line', () => {
+    expect(report.violations).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim().split('\n').at(-1)).toMatch(/^SOAK PASSED: seed \d+, /);
+  });
+
+  it('injected every kind of fault, and queries succeeded after each', () => {
+    expect(new Set(report.events.map((event) => event.kind))).toEqual(new Set(FAULT_KINDS));
+    for (const event of report.events) expect(event.recoveryMs).toEqual(expect.any(Number));
+  });
+
+  it('kept logging in anew across several credential lifetimes', () => {
+    expect(report.credentials.refreshes).toBeGreaterThanOrEqual(5);
+    expect(report.logins.succeeded).toBeGreaterThan(report.credentials.refreshes);
+    expect(report.queries.ok.select + report.queries.ok.insert + report.queries.ok.sleep).toBeGreaterThan(100);
+    expect(report.aws.rejectedByOutage).toBeGreaterThan(0);
+  });
+
+  it('failed queries only on terminated backends or in the AWS outage, and none after the chaos', () => {
+    expect(report.failures.filter((failure) => failure.category === 'unexpected')).toEqual([]);
+    expect(report.failures.length).toBe(report.queries.failed);
+    expect(report.quiet.failed).toBe(0);
+    expect(report.quiet.ok).toBeGreaterThan(0);
+  });
+
+  it('lost no acknowledged row', () => {
+    expect(report.writes.acknowledged).toBeGreaterThan(0);
+    expect(report.writes.lost).toEqual([]);
+  });
+
+  it('left no handle or cache behind and leaked no password', () => {
+    expect(report.resources.extra).toEqual({});
+    expect(report.resources.sharedCachesLeft).toBe(0);
+    expect(report.leaks.secretsChecked).toBeGreaterThanOrEqual(2);
+    expect(report.leaks.debugLines).toBeGreaterThan(0);
+    expect(report.leaks.findings).toEqual([]);
+  });
+});
