@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runChild, type ChildRun } from '../setup/run-child';
 import { startStandIn, type StandIn } from '../setup/stand-in';
 
 // The real command, run as a child process from source (no build), against the real psql.
@@ -9,11 +9,7 @@ const CLI = [process.execPath, '--import', 'tsx', join(REPO, 'lib', 'cli', 'main
 const NAME = 'cli-e2e';
 const DB_USER = `IAM:${NAME}-user`;
 
-interface Finished {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+type Finished = ChildRun;
 
 let standIn: StandIn;
 let baseEnv: Record<string, string>;
@@ -40,15 +36,7 @@ beforeEach(() => standIn.emulator.clearCalls());
 
 function run(command: readonly string[], env: Record<string, string> = baseEnv): Promise<Finished> {
   const [file = '', ...args] = command;
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runChild(file, args, { env });
 }
 
 function cli(args: readonly string[], env?: Record<string, string>): Promise<Finished> {

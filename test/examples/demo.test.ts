@@ -1,29 +1,11 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { LeakGuard } from '../../examples/demo/leak-guard';
+import { runTypeScript, type ChildRun } from '../setup/run-child';
 
-const ROOT = join(__dirname, '..', '..');
-
-interface DemoRun {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+type DemoRun = ChildRun;
 
 /** Runs the demo as `npm run demo` does, with stdout piped (so it prints plain log lines). */
 function runDemo(args: readonly string[]): Promise<DemoRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'examples/demo.ts', ...args], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runTypeScript('examples/demo.ts', args);
 }
 
 describe('npm run demo (its own embedded PostgreSQL and emulator, 6 s of queries)', () => {

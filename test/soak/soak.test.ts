@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runTypeScript, type ChildRun } from '../setup/run-child';
 import { FAULT_KINDS } from './chaos';
 
 // The short soak: `npm run soak` itself, in a child process (NODE_DEBUG must be set at startup for
@@ -24,24 +24,15 @@ interface JsonReport {
   leaks: { secretsChecked: number; texts: number; debugLines: number; findings: unknown[] };
 }
 
-function runSoak(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'run.ts'), ...args], {
-      env: { ...process.env, NODE_DEBUG: 'pg-redshift-iam', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+function runSoak(args: string[]): Promise<ChildRun> {
+  return runTypeScript(join(__dirname, 'run.ts'), args, {
+    env: { ...process.env, NODE_DEBUG: 'pg-redshift-iam', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   });
 }
 
 describe('short chaos soak (npm run soak -- --seconds 5 --lifetime 2)', () => {
   let dir: string;
-  let run: { code: number | null; stdout: string; stderr: string };
+  let run: ChildRun;
   let report: JsonReport;
 
   beforeAll(async () => {
