@@ -13,7 +13,7 @@ try {
 }
 const counts = report.metadata?.vulnerabilities;
 if (counts === undefined) {
-  console.warn(`npm audit: UNAVAILABLE here, no result claimed (${report.statusCode ?? ''} ${report.message ?? report.error?.summary ?? 'no audit data'})`);
+  console.warn(`npm audit: UNAVAILABLE here, no result claimed (${report.message ?? report.error?.summary ?? 'no audit data'})`);
   process.exit(0);
 }
 const total = Object.values(counts).reduce((sum, count) => sum + count, 0);

@@ -73,6 +73,20 @@ describe('login user is the DbUser returned with the password', () => {
     }
   });
 
+  it('finds the endpoint, region and keys through the SDK conventions (AWS_ENDPOINT_URL_REDSHIFT, the default provider chain)', async () => {
+    const saved = { ...process.env };
+    for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN']) delete process.env[name];
+    Object.assign(process.env, standIn.emulator.environment());
+    const pool = createRedshiftPool({ ...standIn.pg, iam: { clusterIdentifier: 'examplecluster' } });
+    try {
+      expect(await currentUser(pool)).toBe(`IAM:${NAME}-user`);
+      expect(standIn.emulator.calls).toHaveLength(1);
+    } finally {
+      await pool.end();
+      process.env = saved;
+    }
+  });
+
   it("supports pg-pool's callback form of connect", async () => {
     const pool = createRedshiftPool({ ...standIn.pg, iam: standIn.iam });
     try {
