@@ -2,6 +2,7 @@ import { inspect } from 'node:util';
 import knex, { type Knex } from 'knex';
 import { createRedshiftPool, isRedshiftIamError, knexConnection } from '../../lib';
 import { useStandIn } from '../setup/stand-in';
+import { thrownBy } from '../setup/thrown-by';
 
 const NAME = 'knex-int';
 const DB_USER = `IAM:${NAME}-user`;
@@ -128,12 +129,7 @@ describe('knexConnection (connection function)', () => {
     delete process.env.PGDATABASE;
     try {
       for (const attempt of attempts) {
-        let thrown: unknown;
-        try {
-          attempt();
-        } catch (error) {
-          thrown = error;
-        }
+        const thrown = thrownBy(attempt);
         expect(isRedshiftIamError(thrown, 'INVALID_OPTION')).toBe(true);
       }
     } finally {

@@ -2,6 +2,7 @@ import { inspect } from 'node:util';
 import { DataTypes, QueryTypes, Sequelize, type Options } from 'sequelize';
 import { createRedshiftCredentials, isRedshiftIamError, sequelizeBeforeConnect, sequelizeOptions, type RedshiftCredentials } from '../../lib';
 import { useStandIn } from '../setup/stand-in';
+import { thrownBy } from '../setup/thrown-by';
 
 const NAME = 'sequelize-int';
 const DB_USER = `IAM:${NAME}-user`;
@@ -119,12 +120,7 @@ it('sequelizeOptions rejects bad options before any network call', () => {
     () => sequelizeOptions({ connectionString: `postgres://${standIn.pg.host}/dev`, iam: standIn.iam } as Parameters<typeof sequelizeOptions>[0]),
   ];
   for (const attempt of attempts) {
-    let thrown: unknown;
-    try {
-      attempt();
-    } catch (error) {
-      thrown = error;
-    }
+    const thrown = thrownBy(attempt);
     expect(isRedshiftIamError(thrown, 'INVALID_OPTION')).toBe(true);
   }
   expect(standIn.emulator.calls).toHaveLength(0);

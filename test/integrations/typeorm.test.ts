@@ -1,6 +1,7 @@
 import { DataSource, EntitySchema } from 'typeorm';
 import { isRedshiftIamError, typeormOptions, type RedshiftPool } from '../../lib';
 import { useStandIn } from '../setup/stand-in';
+import { thrownBy } from '../setup/thrown-by';
 
 const NAME = 'typeorm-int';
 const DB_USER = `IAM:${NAME}-user`;
@@ -101,12 +102,7 @@ it('logs new connections in after the credentials expired', async () => {
 });
 
 it('rejects bad options before any network call', async () => {
-  let thrown: unknown;
-  try {
-    typeormOptions({ ...standIn.pg, iam: { ...standIn.iam, region: 'nowhere' } });
-  } catch (error) {
-    thrown = error;
-  }
+  const thrown = thrownBy(() => typeormOptions({ ...standIn.pg, iam: { ...standIn.iam, region: 'nowhere' } }));
   expect(isRedshiftIamError(thrown, 'INVALID_OPTION')).toBe(true);
 
   // A static password in TypeORM's own options would bypass IAM: the pool refuses it.

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { createRedshiftClient, createRedshiftPool, redshiftPoolConfig, RedshiftIamError } from '../../lib';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { useStandIn } from '../setup/stand-in';
+import { thrownBy } from '../setup/thrown-by';
 
 const NAME = 'login';
 const standIn = useStandIn(NAME, {
@@ -143,12 +144,7 @@ describe('validation before any network call', () => {
     delete process.env.PGDATABASE;
     try {
       const config = { ...standIn.pg, ...override, iam: { ...standIn.iam, ...(override.iam as object | undefined) } };
-      let thrown: unknown;
-      try {
-        createRedshiftPool(config as Parameters<typeof createRedshiftPool>[0]);
-      } catch (error) {
-        thrown = error;
-      }
+      const thrown = thrownBy(() => createRedshiftPool(config as Parameters<typeof createRedshiftPool>[0]));
       expect(thrown).toBeInstanceOf(RedshiftIamError);
       expect(thrown).toMatchObject({ code: 'INVALID_OPTION', option });
       expect((thrown as Error).message).toContain(option);

@@ -1,5 +1,6 @@
 import { connectionDefaults } from '../../lib/pg/connection-defaults';
 import { RedshiftIamError } from '../../lib/errors';
+import { thrownBy } from '../setup/thrown-by';
 
 const CLUSTER = 'examplecluster.abc123.us-west-2.redshift.amazonaws.com';
 
@@ -38,12 +39,7 @@ describe('connectionDefaults', () => {
     ['connectionString', { connectionString: 'not a url' }],
     ['database', { host: CLUSTER }],
   ])('rejects a bad %s with INVALID_OPTION', (option, config) => {
-    let thrown: unknown;
-    try {
-      connectionDefaults(config, undefined, {});
-    } catch (error) {
-      thrown = error;
-    }
+    const thrown = thrownBy(() => connectionDefaults(config, undefined, {}));
     expect(thrown).toBeInstanceOf(RedshiftIamError);
     expect(thrown).toMatchObject({ code: 'INVALID_OPTION', option });
     expect(String((thrown as Error).message)).not.toContain('secret');
