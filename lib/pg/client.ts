@@ -119,20 +119,25 @@ export function redshiftClientClass(engine: RedshiftCredentials, Base: typeof pg
     }
 
     #useCredentials(credentials: TemporaryCredentials): void {
-      const parameters = (this as unknown as { connectionParameters: unknown }).connectionParameters as { user: string; password: string | null };
       this.user = credentials.user;
-      parameters.user = credentials.user;
-      // Both are non-enumerable in pg, so they stay out of logs and inspection.
-      this.password = credentials.password;
-      parameters.password = credentials.password;
+      this.#parameters().user = credentials.user;
+      this.#setPassword(credentials.password);
     }
 
     // pg needs the password only during the login; afterwards it would just sit on the client,
     // where pg-pool hands the client out with every idle-connection error.
     #forgetPassword(): void {
-      const parameters = (this as unknown as { connectionParameters: { password: string | null } }).connectionParameters;
-      (this as unknown as { password: string | null }).password = null;
-      parameters.password = null;
+      this.#setPassword(null);
+    }
+
+    // pg keeps both copies non-enumerable, so they stay out of logs and inspection.
+    #setPassword(password: string | null): void {
+      (this as unknown as { password: string | null }).password = password;
+      this.#parameters().password = password;
+    }
+
+    #parameters(): { user: string; password: string | null } {
+      return (this as unknown as { connectionParameters: { user: string; password: string | null } }).connectionParameters;
     }
 
     #superConnect(started: number): Promise<void> {
