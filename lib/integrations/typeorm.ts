@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { RedshiftPool, redshiftPoolConfig, type RedshiftPoolConfig } from '../pg/pool';
+import { RedshiftPool, redshiftPoolSettings, type RedshiftPoolConfig } from '../pg/pool';
 
 /** The part of pg's module that TypeORM's postgres driver uses, with an IAM-aware `Pool`. */
 export type TypeormPgDriver = Omit<typeof pg, 'Pool'> & {
@@ -39,9 +39,7 @@ export interface TypeormRedshiftOptions {
 export function typeormOptions(config: RedshiftPoolConfig): TypeormRedshiftOptions {
   const { iam, Client: Base } = config;
   // Validate now and take the Redshift defaults; each pool TypeORM builds creates its own engine.
-  const checked = redshiftPoolConfig(config);
-  void checked.credentials.close();
-  const { host, port, database, Client: _boundToClosedEngine, ...rest } = checked;
+  const { host, port, database, ...rest } = redshiftPoolSettings(config).pg;
   class TypeormRedshiftPool extends RedshiftPool {
     constructor(options: pg.PoolConfig) {
       // TypeORM passes user and password as undefined unless they are configured; then

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { RedshiftCredentials } from '../credentials/engine';
 import { invalidOption } from '../errors';
-import type { RedshiftIamOptions } from '../options/types';
+import type { RedshiftIamOptions, ResolvedTarget } from '../options/types';
 import { resolveTarget } from '../options/validate';
 import { redshiftClientClass, type RedshiftClientClass } from './client';
 import { connectionDefaults } from './connection-defaults';
@@ -28,26 +28,28 @@ export type RedshiftPoolOptions = pg.PoolConfig & {
 };
 
 /**
+ * Validates a pool config and fills in the Redshift defaults (host, port, database, TLS), without
+ * creating anything: the pg settings, plus the resolved target for an engine.
+ */
+export function redshiftPoolSettings(config: RedshiftPoolConfig): { pg: pg.PoolConfig; target: ResolvedTarget } {
+  checkConfigShape(config);
+  const { iam, Client: _base, ...pgConfig } = config;
+  const defaults = connectionDefaults(pgConfig, iam);
+  return {
+    pg: { ...pgConfig, host: defaults.host, port: defaults.port, database: defaults.database, ssl: defaults.ssl },
+    target: resolveTarget({ ...iam, host: defaults.host, database: defaults.database }, 'iam.'),
+  };
+}
+
+/**
  * Returns a plain `PoolConfig` for `new Pool(...)` from your own copy of pg: host, port,
  * database and TLS defaults for Redshift, and a `Client` class that logs every new connection in
  * with fresh IAM credentials. Validates synchronously; no AWS call until the first connect.
  */
 export function redshiftPoolConfig(config: RedshiftPoolConfig): RedshiftPoolOptions {
-  checkConfigShape(config);
-  const { iam, Client: Base, ...pgConfig } = config;
-  const defaults = connectionDefaults(pgConfig, iam);
-  const engine = new RedshiftCredentials(
-    resolveTarget({ ...iam, host: defaults.host, database: defaults.database }, 'iam.'),
-    iam ?? {},
-  );
-  const options = {
-    ...pgConfig,
-    host: defaults.host,
-    port: defaults.port,
-    database: defaults.database,
-    ssl: defaults.ssl,
-    Client: redshiftClientClass(engine, Base),
-  };
+  const settings = redshiftPoolSettings(config);
+  const engine = new RedshiftCredentials(settings.target, config.iam ?? {});
+  const options = { ...settings.pg, Client: redshiftClientClass(engine, config.Client) };
   Object.defineProperty(options, 'credentials', { value: engine, enumerable: false });
   return options as RedshiftPoolOptions;
 }
@@ -92,12 +94,11 @@ export function createRedshiftPool(config: RedshiftPoolConfig): RedshiftPool {
  * also releases its credentials engine.
  */
 export function createRedshiftClient(config: RedshiftClientConfig): pg.Client {
-  checkConfigShape(config);
-  const { iam, ...pgConfig } = config;
-  const defaults = connectionDefaults(pgConfig, iam);
-  const engine = new RedshiftCredentials(resolveTarget({ ...iam, host: defaults.host, database: defaults.database }, 'iam.'), iam ?? {});
+  // A client's settings are a subset of a pool's, so the same defaults and validation apply.
+  const settings = redshiftPoolSettings(config as RedshiftPoolConfig);
+  const engine = new RedshiftCredentials(settings.target, config.iam ?? {});
   const Client = redshiftClientClass(engine);
-  const client = new Client({ ...pgConfig, host: defaults.host, port: defaults.port, database: defaults.database, ssl: defaults.ssl });
+  const client = new Client(settings.pg);
   const end = client.end.bind(client) as (callback?: (error: Error) => void) => Promise<void> | void;
   const endAndRelease = (callback?: (error: Error) => void) => {
     const ended = Promise.resolve(end()).finally(() => engine.close());
