@@ -11,6 +11,10 @@
  * - `AWS_CREDENTIALS_MISSING`: no AWS credentials could be found in the provider chain.
  * - `AWS_CREDENTIALS_INVALID`: AWS rejected the access key or the request signature.
  * - `AWS_REQUEST_FAILED`: any other error answered by the AWS API.
+ * - `AWS_INVALID_RESPONSE`: AWS answered, but with credentials that cannot be used (fields missing, or
+ *   an `Expiration` that is not in the future by AWS's own clock).
+ * - `ENDPOINT_NOT_FOUND`: a VPC endpoint or custom domain name that AWS does not know in that account
+ *   and region; the hint names the option that avoids the lookup.
  * - `CONNECT_ABORTED`: the connection was ended or timed out while credentials were being fetched.
  * - `CLOSED`: the credentials engine was closed (its pool ended) and cannot fetch any more.
  */
@@ -25,6 +29,8 @@ export type RedshiftIamErrorCode =
   | 'AWS_CREDENTIALS_MISSING'
   | 'AWS_CREDENTIALS_INVALID'
   | 'AWS_REQUEST_FAILED'
+  | 'AWS_INVALID_RESPONSE'
+  | 'ENDPOINT_NOT_FOUND'
   | 'CONNECT_ABORTED'
   | 'CLOSED';
 

@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { ClientConfig } from 'pg';
 import type { RedshiftCredentials } from '../credentials/engine';
 import type { TemporaryCredentials } from '../credentials/temporary-credentials';
 import { redshiftPoolConfig, type RedshiftClientConfig } from '../pg/pool';
@@ -8,7 +8,7 @@ import { rejectConnectionString } from './connection-string';
  * Connection settings for Knex's `pg` client, as one evaluation of {@link knexConnection} returns
  * them. (`types` is left out of the type only: Knex and `@types/pg` declare it differently.)
  */
-export type KnexPgConnectionSettings = Omit<pg.ClientConfig, 'types'> & {
+export type KnexPgConnectionSettings = Omit<ClientConfig, 'types'> & {
   readonly user: string;
   /** Not enumerable, like Knex's own static passwords, so logging the settings does not show it. */
   readonly password: string;

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import pg = require('pg');
 import type { RedshiftCredentials } from '../credentials/engine';
 import type { RedshiftClientClass } from '../pg/client';
 import { redshiftPoolConfig, type RedshiftClientConfig } from '../pg/pool';

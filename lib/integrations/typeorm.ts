@@ -1,4 +1,4 @@
-import pg from 'pg';
+import pg = require('pg');
 import { RedshiftPool, redshiftPoolSettings, type RedshiftPoolConfig } from '../pg/pool';
 
 /** The part of pg's module that TypeORM's postgres driver uses, with an IAM-aware `Pool`. */

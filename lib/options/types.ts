@@ -52,6 +52,34 @@ export interface RedshiftIamOptions {
   endpoint?: string;
   /** Passed to the AWS SDK client. */
   clientConfig?: RedshiftIamClientConfig;
+  /**
+   * The longest one credentials fetch may take, SDK retries included, before it is aborted and fails
+   * with `AWS_UNAVAILABLE`. Default 30 s.
+   */
+  fetchTimeoutSeconds?: number;
+  /**
+   * The longest a login waits for credentials when none are usable (cold start, expiry), retrying
+   * throttling and transient failures with back-off. A shorter `connectionTimeoutMillis` wins.
+   * Default 60 s.
+   */
+  waitTimeoutSeconds?: number;
+  /**
+   * Refresh in the background on a timer at each refresh point while the cache was used within its
+   * last credential lifetime, so sparse traffic never waits on AWS. The timer never keeps the process
+   * alive. Default true.
+   */
+  keepWarm?: boolean;
+  /**
+   * Cross-account: an IAM role to assume with STS (`sts:AssumeRole`) before calling Redshift, using the
+   * base identity (`credentials`, `profile` or the default chain). Renewed before it expires.
+   */
+  roleArn?: string;
+  /** With `roleArn`: the ExternalId the role's trust policy requires (2..1224 characters). */
+  externalId?: string;
+  /** With `roleArn`: the role session name, 2..64 characters. Default `pg-redshift-iam`. */
+  roleSessionName?: string;
+  /** With `roleArn`: the STS endpoint. Default: the SDK's (also `AWS_ENDPOINT_URL_STS`). */
+  stsEndpoint?: string;
 }
 
 /** Options of the credentials engine on its own: the IAM options plus where they apply. */

@@ -10,6 +10,7 @@ const DEFAULT_DURATION = 900;
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'clusterIdentifier', 'workgroupName', 'region', 'dbUser', 'autoCreate', 'dbGroups', 'customDomainName',
   'durationSeconds', 'refreshWindowSeconds', 'credentials', 'profile', 'endpoint', 'clientConfig',
+  'fetchTimeoutSeconds', 'waitTimeoutSeconds', 'keepWarm', 'roleArn', 'externalId', 'roleSessionName', 'stsEndpoint',
 ]);
 
 // AWS rules for DbName, DbUser and DbGroups (see the API reference): a letter first, then letters,

@@ -1,14 +1,14 @@
-import pg from 'pg';
+import { Client as PgClient, type ClientConfig } from 'pg';
 import type { RedshiftCredentials } from '../credentials/engine';
 import type { TemporaryCredentials } from '../credentials/temporary-credentials';
 import { debug } from '../debug';
 import { RedshiftIamError } from '../errors';
 import { canReplaceConnection, replaceConnection } from './fresh-connection';
 
-type ConnectCallback = (error: Error | null, client?: pg.Client) => void;
+type ConnectCallback = (error: Error | null, client?: PgClient) => void;
 
 /** A `pg.Client` class whose every connect logs in with IAM credentials from one engine. */
-export type RedshiftClientClass = typeof pg.Client & {
+export type RedshiftClientClass = typeof PgClient & {
   /** The engine that supplies the credentials. */
   readonly credentials: RedshiftCredentials;
   /** Resolves once every connection this class opened has closed its socket. */
@@ -28,7 +28,7 @@ export function isRejectedLogin(error: unknown): boolean {
  * asks for a password, so the subclass sets user and password together before `super.connect()`.
  * pg-pool passes `connectionTimeoutMillis` to each client; it bounds the credentials wait too.
  */
-export function redshiftClientClass(engine: RedshiftCredentials, Base: typeof pg.Client = pg.Client): RedshiftClientClass {
+export function redshiftClientClass(engine: RedshiftCredentials, Base: typeof PgClient = PgClient): RedshiftClientClass {
   // pg-pool forgets a client as soon as it asks it to end; the socket closes a little later.
   const open = new Set<RedshiftIamClient>();
 
@@ -41,14 +41,14 @@ export function redshiftClientClass(engine: RedshiftCredentials, Base: typeof pg
     readonly #timeoutMillis: number;
     #loginAbort: AbortController | undefined;
 
-    constructor(config?: string | pg.ClientConfig) {
+    constructor(config?: string | ClientConfig) {
       super(config);
       this.#timeoutMillis = typeof config === 'object' ? Number(config.connectionTimeoutMillis ?? 0) : 0;
     }
 
-    override connect(): Promise<pg.Client>;
+    override connect(): Promise<PgClient>;
     override connect(callback: ConnectCallback): void;
-    override connect(callback?: ConnectCallback): Promise<pg.Client> | void {
+    override connect(callback?: ConnectCallback): Promise<PgClient> | void {
       const connected = this.#connectWithIam();
       if (callback === undefined) return connected.then(() => this);
       connected.then(

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import { Client as PgClient, Pool as PgPool, type ClientConfig, type PoolConfig } from 'pg';
 import { RedshiftCredentials } from '../credentials/engine';
 import { invalidOption } from '../errors';
 import type { RedshiftIamOptions, ResolvedTarget } from '../options/types';
@@ -7,21 +7,21 @@ import { redshiftClientClass, type RedshiftClientClass } from './client';
 import { connectionDefaults } from './connection-defaults';
 
 /** pg's Pool settings without user and password, plus how to log in with IAM. */
-export type RedshiftPoolConfig = Omit<pg.PoolConfig, 'user' | 'password' | 'Client'> & {
+export type RedshiftPoolConfig = Omit<PoolConfig, 'user' | 'password' | 'Client'> & {
   /** IAM options; may be omitted when `host` is a Redshift endpoint. */
   iam?: RedshiftIamOptions;
   /** A pg Client class to extend (e.g. from another copy of pg). Default: this package's pg. */
-  Client?: typeof pg.Client;
+  Client?: typeof PgClient;
 };
 
 /** pg's Client settings without user and password, plus how to log in with IAM. */
-export type RedshiftClientConfig = Omit<pg.ClientConfig, 'user' | 'password'> & {
+export type RedshiftClientConfig = Omit<ClientConfig, 'user' | 'password'> & {
   /** IAM options; may be omitted when `host` is a Redshift endpoint. */
   iam?: RedshiftIamOptions;
 };
 
 /** A plain pg PoolConfig whose `Client` logs in with IAM, plus the engine behind it. */
-export type RedshiftPoolOptions = pg.PoolConfig & {
+export type RedshiftPoolOptions = PoolConfig & {
   Client: RedshiftClientClass;
   /** The credentials engine (not enumerable, so pg never copies it). Close it when done. */
   readonly credentials: RedshiftCredentials;
@@ -31,7 +31,7 @@ export type RedshiftPoolOptions = pg.PoolConfig & {
  * Validates a pool config and fills in the Redshift defaults (host, port, database, TLS), without
  * creating anything: the pg settings, plus the resolved target for an engine.
  */
-export function redshiftPoolSettings(config: RedshiftPoolConfig): { pg: pg.PoolConfig; target: ResolvedTarget } {
+export function redshiftPoolSettings(config: RedshiftPoolConfig): { pg: PoolConfig; target: ResolvedTarget } {
   checkConfigShape(config);
   const { iam, Client: _base, ...pgConfig } = config;
   const defaults = connectionDefaults(pgConfig, iam);
@@ -55,7 +55,7 @@ export function redshiftPoolConfig(config: RedshiftPoolConfig): RedshiftPoolOpti
 }
 
 /** A `pg.Pool` that, when it ends, waits for its sockets to close and releases its credentials. */
-export class RedshiftPool extends pg.Pool {
+export class RedshiftPool extends PgPool {
   /** The credentials engine shared by this pool's connections. */
   readonly credentials: RedshiftCredentials;
   readonly #Client: RedshiftClientClass;
@@ -93,7 +93,7 @@ export function createRedshiftPool(config: RedshiftPoolConfig): RedshiftPool {
  * Creates one `pg.Client` that logs in with IAM credentials (scripts, migrations). `client.end()`
  * also releases its credentials engine.
  */
-export function createRedshiftClient(config: RedshiftClientConfig): pg.Client {
+export function createRedshiftClient(config: RedshiftClientConfig): PgClient {
   // A client's settings are a subset of a pool's, so the same defaults and validation apply.
   const settings = redshiftPoolSettings(config as RedshiftPoolConfig);
   const engine = new RedshiftCredentials(settings.target, config.iam ?? {});
