@@ -102,7 +102,7 @@ describe('runCli in-process', () => {
     ['a bad PGPORT', ['env', '--host', CLUSTER_HOST], { PGPORT: '54x' }, 'pg-redshift-iam: PGPORT: "54x" is not a port number. Use a number from 1 to 65535.\n'],
     ['a bad PGSSLMODE', ['env', '--host', CLUSTER_HOST, '--database', 'dev'], { PGSSLMODE: 'on' }, 'pg-redshift-iam: PGSSLMODE: "on" is not an sslmode. Use one of disable, allow, prefer, require, verify-ca, verify-full.\n'],
     ['a duration that is not a number', ['env', '--host', CLUSTER_HOST, '--database', 'dev', '--duration-seconds', '15m'], {}, 'pg-redshift-iam: --duration-seconds: "15m" is not a whole number of seconds.\n'],
-    ['a region other than the host\'s', ['env', '--host', CLUSTER_HOST, '--database', 'dev', '--region', 'eu-west-1'], {}, `pg-redshift-iam: --region: "eu-west-1" differs from region us-west-2 in host ${CLUSTER_HOST}.\n`],
+    ['a region that is no region name', ['env', '--host', CLUSTER_HOST, '--database', 'dev', '--region', 'mars'], {}, 'pg-redshift-iam: --region: "mars" is not an AWS region name. Use a name like us-east-1.\n'],
   ])('exits 2 for %s, before any AWS call', async (_case, argv, env, stderr) => {
     expect(await runInProcess(argv, env)).toEqual({ code: 2, stdout: '', stderr });
   });
