@@ -81,7 +81,7 @@ export const DISCOVERY_OPERATIONS = {
           endpointName: endpoint.endpointName,
           endpointStatus: 'ACTIVE',
           workgroupName: endpoint.workgroupName,
-          endpointCreateTime: CREATED,
+          endpointCreateTime: rfc3339(CREATED),
           port,
           address,
           endpointArn: `arn:aws:redshift-serverless:${context.region}:${context.accountId}:managedvpcendpoint/${endpoint.endpointName}`,
@@ -102,7 +102,7 @@ export const DISCOVERY_OPERATIONS = {
       .map((domain) => ({
         customDomainName: domain.customDomainName,
         customDomainCertificateArn: certificateOf(domain, context),
-        customDomainCertificateExpiryTime: certificateExpiry(context),
+        customDomainCertificateExpiryTime: rfc3339(certificateExpiry(context)),
         workgroupName: domain.workgroupName,
       }));
     // A list operation: no match is an empty list.
@@ -157,7 +157,7 @@ function workgroupMembers(workgroup: WorkgroupEntry, context: OperationContext):
     status: 'AVAILABLE',
     endpoint: { address: workgroup.address, port: workgroup.port, vpcEndpoints: new WireList([]) },
     publiclyAccessible: false,
-    creationDate: CREATED,
+    creationDate: rfc3339(CREATED),
     port: workgroup.port,
     customDomainName: domain?.customDomainName,
     customDomainCertificateArn: domain ? certificateOf(domain, context) : undefined,
@@ -172,6 +172,11 @@ function certificateOf(domain: DomainEntry, context: OperationContext): string {
 /** A certificate that stays valid for a year after the call. */
 function certificateExpiry(context: OperationContext): Date {
   return new Date(context.now.getTime() + 365 * 86_400_000);
+}
+
+/** Serverless models these timestamps as `date-time` strings, unlike awsJson's default epoch seconds. */
+function rfc3339(date: Date): string {
+  return date.toISOString();
 }
 
 function hex12(text: string): string {
