@@ -221,7 +221,7 @@ function checkRole(options: RedshiftCredentialsOptions, name: (option: string) =
   const stsEndpoint = optionalString(options.stsEndpoint, name('stsEndpoint'));
   if (roleArn === undefined) {
     for (const [option, value] of [['externalId', externalId], ['roleSessionName', roleSessionName], ['stsEndpoint', stsEndpoint]] as const) {
-      if (value !== undefined) throw invalidOption(name(option), 'applies only with roleArn', `Set ${name('roleArn')} to the role to assume, or remove ${name(option)}.`);
+      if (value !== undefined) throw invalidOption(name(option), `applies only with ${name('roleArn')}`, `Set ${name('roleArn')} to the role to assume, or remove ${name(option)}.`);
     }
     return;
   }
