@@ -170,8 +170,10 @@ export function planTarget(options: RedshiftCredentialsOptions, prefix = ''): Ta
     case 'serverless':
       return plan(complete({ kind: 'serverless', workgroupName: hostKind.workgroupName, customDomainName: undefined, region }), undefined);
     case 'provisioned-endpoint':
+      return plan(undefined, { kind: hostKind.type, endpointName: hostKind.endpointName, host: host as string, region: region as string });
     case 'serverless-endpoint':
-      if (hostKind.type === 'serverless-endpoint' && dbUser !== undefined) complete({ kind: 'serverless', workgroupName: undefined, customDomainName: undefined, region });
+      // The address already says Serverless: reject provisioned-only options now, not after a lookup.
+      complete({ kind: 'serverless', workgroupName: undefined, customDomainName: undefined, region });
       return plan(undefined, { kind: hostKind.type, endpointName: hostKind.endpointName, host: host as string, region: region as string });
     case 'custom-domain':
       return plan(undefined, { kind: 'custom-domain', domainName: hostKind.domainName, region });
