@@ -16,6 +16,10 @@ const FLAGS = {
   'duration-seconds': { type: 'string' },
   profile: { type: 'string' },
   endpoint: { type: 'string' },
+  'role-arn': { type: 'string' },
+  'external-id': { type: 'string' },
+  'role-session-name': { type: 'string' },
+  'sts-endpoint': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -37,6 +41,10 @@ export interface CliFlags {
   readonly durationSeconds: string | undefined;
   readonly profile: string | undefined;
   readonly endpoint: string | undefined;
+  readonly roleArn: string | undefined;
+  readonly externalId: string | undefined;
+  readonly roleSessionName: string | undefined;
+  readonly stsEndpoint: string | undefined;
   readonly json: boolean;
 }
 
@@ -87,6 +95,10 @@ export function parseCliArguments(argv: readonly string[]): CliRequest {
     durationSeconds: values['duration-seconds'],
     profile: values.profile,
     endpoint: values.endpoint,
+    roleArn: values['role-arn'],
+    externalId: values['external-id'],
+    roleSessionName: values['role-session-name'],
+    stsEndpoint: values['sts-endpoint'],
     json: values.json === true,
   };
   if (name === 'env') {

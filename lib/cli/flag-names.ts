@@ -19,10 +19,14 @@ const FLAG_OF_OPTION: Readonly<Record<string, string>> = {
   profile: '--profile',
   endpoint: '--endpoint',
   credentials: '--profile',
+  roleArn: '--role-arn',
+  externalId: '--external-id',
+  roleSessionName: '--role-session-name',
+  stsEndpoint: '--sts-endpoint',
 };
 // In free text only unmistakable names are replaced: camelCase ones and `iam.` paths. Plain words
 // such as "database" or "region" also occur in prose.
-const CAMEL_CASE_OPTION = /\b(?:iam\.)?(clusterIdentifier|workgroupName|dbUser|autoCreate|dbGroups|customDomainName|durationSeconds)\b/g;
+const CAMEL_CASE_OPTION = /\b(?:iam\.)?(clusterIdentifier|workgroupName|dbUser|autoCreate|dbGroups|customDomainName|durationSeconds|roleArn|externalId|roleSessionName|stsEndpoint)\b/g;
 const PREFIXED_OPTION = /\biam\.(region|profile|endpoint|credentials)\b/g;
 
 /** `text` with the library's option names replaced by the CLI's flags. */

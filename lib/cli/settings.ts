@@ -1,7 +1,7 @@
 import { isRedshiftIamError } from '../errors';
-import { parseRedshiftHost } from '../host';
+import { classifyHost } from '../host';
 import type { RedshiftCredentialsOptions } from '../options/types';
-import { resolveTarget } from '../options/validate';
+import { planTarget } from '../options/validate';
 import { connectionDefaults } from '../pg/connection-defaults';
 import type { CliFlags } from './arguments';
 import { invalidOptionMessage, type SettingSources } from './flag-names';
@@ -18,7 +18,8 @@ export type SslMode = (typeof SSL_MODES)[number];
 
 /** Everything needed to fetch credentials and describe the login to libpq. */
 export interface LoginSettings {
-  readonly host: string;
+  /** Undefined when a named cluster or workgroup's address is to be looked up. */
+  readonly host: string | undefined;
   readonly port: number;
   readonly database: string;
   readonly sslmode: SslMode;
@@ -42,8 +43,8 @@ export function resolveLoginSettings(flags: CliFlags, env: CliEnvironment): Logi
   const sslmode = pick(flags.sslmode, '--sslmode', env, 'PGSSLMODE');
   const sources: SettingSources = { host: host.source, port: port.source, database: database.source, sslmode: sslmode.source };
 
-  if (host.value === undefined) {
-    throw new UsageError('--host: no host is set. Pass --host with the cluster or workgroup endpoint (or a tunnel), or set PGHOST.');
+  if (host.value === undefined && flags.clusterIdentifier === undefined && flags.workgroupName === undefined) {
+    throw new UsageError('--host: no host is set. Pass --host with the cluster or workgroup endpoint (or a tunnel), set PGHOST, or name the cluster or workgroup (--cluster-identifier, --workgroup-name) to look its address up.');
   }
   const iam = withoutUndefined({
     clusterIdentifier: flags.clusterIdentifier,
@@ -56,13 +57,18 @@ export function resolveLoginSettings(flags: CliFlags, env: CliEnvironment): Logi
     durationSeconds: parseWholeNumber(flags.durationSeconds, '--duration-seconds'),
     profile: flags.profile,
     endpoint: flags.endpoint,
+    roleArn: flags.roleArn,
+    externalId: flags.externalId,
+    roleSessionName: flags.roleSessionName,
+    stsEndpoint: flags.stsEndpoint,
   });
   const portNumber = parsePort(port.value, port.source);
   const mode = parseSslMode(sslmode.value, sslmode.source) ?? defaultSslMode(host.value, iam.customDomainName);
   try {
     const defaults = connectionDefaults({ host: host.value, port: portNumber, database: database.value }, iam, env);
-    const options = { ...iam, host: host.value, database: defaults.database };
-    resolveTarget(options);
+    const options = withoutUndefined({ ...iam, host: host.value, database: defaults.database });
+    // Validation only: a VPC endpoint or custom domain is looked up when the credentials are fetched.
+    planTarget(options);
     return { host: host.value, port: defaults.port ?? POSTGRES_PORT, database: defaults.database, sslmode: mode, iam: options, sources };
   } catch (error) {
     if (isRedshiftIamError(error, 'INVALID_OPTION')) throw new UsageError(invalidOptionMessage(error, sources));
@@ -71,12 +77,14 @@ export function resolveLoginSettings(flags: CliFlags, env: CliEnvironment): Logi
 }
 
 /**
- * Redshift endpoints and custom domains carry publicly trusted ACM certificates, so verify them
- * (as the library does for pg). Anything else (a tunnel, a local stand-in) gets libpq's own
- * default, `prefer`, written out so the printed variables say what psql will do.
+ * Redshift endpoints (VPC endpoints included) and custom domains carry publicly trusted ACM
+ * certificates, so verify them (as the library does for pg); so does an address looked up from AWS
+ * (no host). A tunnel or a local stand-in gets libpq's own default, `prefer`, written out so the
+ * printed variables say what psql will do.
  */
-function defaultSslMode(host: string, customDomainName: string | undefined): SslMode {
-  return parseRedshiftHost(host) !== undefined || customDomainName !== undefined ? 'verify-full' : 'prefer';
+function defaultSslMode(host: string | undefined, customDomainName: string | undefined): SslMode {
+  const kind = classifyHost(host);
+  return kind === undefined || kind.type !== 'tunnel' || customDomainName !== undefined ? 'verify-full' : 'prefer';
 }
 
 function pick(flag: string | undefined, flagName: string, env: CliEnvironment, variable: string): { value: string | undefined; source: string } {

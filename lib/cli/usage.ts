@@ -12,15 +12,18 @@ Commands:
   exec     Run <command> with those variables set and exit with its exit code.
 
 Connection (flags win over the variables in brackets):
-  --host <host>                Cluster or workgroup endpoint, or a tunnel        [PGHOST]
+  --host <host>                Cluster, workgroup or VPC endpoint, custom domain,
+                               or a tunnel; optional with --cluster-identifier
+                               or --workgroup-name (the address is looked up)    [PGHOST]
   --port <port>                Default 5439 for Redshift endpoints, else 5432    [PGPORT]
   --database <name>            Database to log in to                             [PGDATABASE]
   --sslmode <mode>             libpq sslmode; default verify-full for Redshift
                                endpoints and custom domains, else prefer         [PGSSLMODE]
 
 IAM:
-  --cluster-identifier <id>    Provisioned cluster; inferred from a cluster endpoint
-  --workgroup-name <name>      Serverless workgroup; inferred from a workgroup endpoint
+  --cluster-identifier <id>    Provisioned cluster; inferred from a cluster endpoint,
+                               looked up for a VPC endpoint or custom domain
+  --workgroup-name <name>      Serverless workgroup; likewise
   --region <region>            Inferred from the endpoint, else AWS_REGION or the profile
   --db-user <user>             Provisioned: log in as this user (GetClusterCredentials);
                                without it your IAM identity is the user
@@ -30,6 +33,10 @@ IAM:
   --duration-seconds <n>       Password lifetime, 900 to 3600 (default 900)
   --profile <name>             AWS profile                                       [AWS_PROFILE]
   --endpoint <url>             Redshift API endpoint   [AWS_ENDPOINT_URL_REDSHIFT(_SERVERLESS)]
+  --role-arn <arn>             Assume this IAM role (cross-account) with STS first
+  --external-id <id>           With --role-arn: the ExternalId the role requires
+  --role-session-name <name>   With --role-arn: default pg-redshift-iam
+  --sts-endpoint <url>         With --role-arn: STS API endpoint           [AWS_ENDPOINT_URL_STS]
 
 Other:
   --json                       env: print a JSON object instead of shell exports

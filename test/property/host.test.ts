@@ -30,7 +30,14 @@ const clusterIdentifier = fc
   .map(([first, rest]) => `${first}${rest.join('')}`)
   .filter((id) => id.length <= 63);
 const uniqueId = fc.stringMatching(/^[a-z0-9]{6,12}$/);
-const workgroupName = fc.stringMatching(/^[a-z0-9-]{3,64}$/);
+// A workgroup name shaped like a managed VPC endpoint's first label is read as the endpoint.
+const workgroupName = fc.stringMatching(/^[a-z0-9-]{3,64}$/).filter((name) => !/-endpoint-[a-z0-9]{20}$/.test(name));
+/** Managed VPC endpoint names (CreateEndpointAccess): 1..30, a letter first, single hyphens, no trailing hyphen. */
+const endpointName = fc
+  .tuple(fc.stringMatching(/^[a-z]$/), fc.array(fc.stringMatching(/^-?[a-z0-9]$/), { maxLength: 14 }))
+  .map(([first, rest]) => `${first}${rest.join('')}`)
+  .filter((name) => name.length <= 30);
+const endpointSuffix = fc.stringMatching(/^[a-z0-9]{20}$/);
 const accountId = fc.stringMatching(/^\d{12}$/);
 /** What a person may paste around a good host name: case, a trailing dot, spaces. */
 const decoration = fc.record({ upper: fc.boolean(), trailingDot: fc.boolean(), spaces: fc.boolean(), fips: fc.boolean() });
@@ -54,6 +61,13 @@ function assertWellFormed(result: RedshiftHost | undefined, input: unknown): voi
     expect(result.clusterIdentifier.length).toBeLessThanOrEqual(63);
     expect(result.clusterIdentifier.endsWith('-')).toBe(false);
     expect(name.startsWith(`${result.clusterIdentifier}.`)).toBe(true);
+    expect(name).toContain(`.${result.region}.redshift`);
+  } else if (result.type === 'provisioned-endpoint' || result.type === 'serverless-endpoint') {
+    expect(Object.keys(result).sort()).toEqual(result.type === 'provisioned-endpoint' ? ['endpointName', 'region', 'type'] : ['accountId', 'endpointName', 'region', 'type']);
+    expect(result.endpointName).toMatch(/^[a-z](?:[a-z0-9]|-(?!-))*$/);
+    expect(result.endpointName.length).toBeLessThanOrEqual(30);
+    expect(result.endpointName.endsWith('-')).toBe(false);
+    expect(name).toMatch(new RegExp(`^${result.endpointName}-endpoint-[a-z0-9]{20}\\.`));
     expect(name).toContain(`.${result.region}.redshift`);
   } else {
     expect(result.type).toBe('serverless');
@@ -101,6 +115,19 @@ describe('parseRedshiftHost (property)', () => {
       fc.property(workgroupName, accountId, partition, decoration, (workgroup, account, { suffix, region }, how) => {
         const host = decorate(`${workgroup}.${account}.${region}.redshift-serverless${how.fips ? '-fips' : ''}.${suffix}`, how);
         expect(parseRedshiftHost(host)).toEqual({ type: 'serverless', workgroupName: workgroup, accountId: account, region });
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('reads every managed VPC endpoint address, provisioned and Serverless, in every partition', () => {
+    fc.assert(
+      fc.property(endpointName, endpointSuffix, uniqueId, accountId, partition, decoration, (endpoint, suffix20, id, account, { suffix, region }, how) => {
+        const label = `${endpoint}-endpoint-${suffix20}`;
+        expect(parseRedshiftHost(decorate(`${label}.${id}.${region}.redshift.${suffix}`, how)))
+          .toEqual({ type: 'provisioned-endpoint', endpointName: endpoint, region });
+        expect(parseRedshiftHost(decorate(`${label}.${account}.${region}.redshift-serverless.${suffix}`, how)))
+          .toEqual({ type: 'serverless-endpoint', endpointName: endpoint, accountId: account, region });
       }),
       { numRuns: 500 },
     );
