@@ -140,6 +140,29 @@ export function resolveTarget(options: RedshiftCredentialsOptions, prefix = ''):
     region: region ?? inferred?.region,
     endpoint,
     refreshWindowSeconds,
+    ...resolveWaits(options, name),
+  };
+}
+
+// Deadlines and keep-warm: the cache's timing options (see docs/refresh-and-resilience.md).
+const MAX_TIMEOUT_SECONDS = 3600;
+
+/** Validates `fetchTimeoutSeconds`, `waitTimeoutSeconds` and `keepWarm`, and fills their defaults. */
+function resolveWaits(
+  options: RedshiftCredentialsOptions,
+  name: (option: string) => string,
+): Pick<ResolvedTarget, 'fetchTimeoutSeconds' | 'waitTimeoutSeconds' | 'keepWarm'> {
+  const seconds = (value: unknown, option: string, fallback: number): number => {
+    if (value === undefined) return fallback;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMEOUT_SECONDS) {
+      throw invalidOption(name(option), `${String(value)} is not a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS}`);
+    }
+    return value;
+  };
+  return {
+    fetchTimeoutSeconds: seconds(options.fetchTimeoutSeconds, 'fetchTimeoutSeconds', 30),
+    waitTimeoutSeconds: seconds(options.waitTimeoutSeconds, 'waitTimeoutSeconds', 60),
+    keepWarm: optionalBoolean(options.keepWarm, name('keepWarm')) ?? true,
   };
 }
 
