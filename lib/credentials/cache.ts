@@ -433,8 +433,9 @@ export class CredentialsCache extends EventEmitter<{ refresh: [RefreshEvent]; re
     if (this.#waiters.size > 0) {
       at = this.#backoffUntil;
     } else if (this.#keepWarm && this.#generation !== undefined) {
-      const due = Math.max(this.#generation.refreshAt, this.#backoffUntil);
+      const due = Math.max(this.#generation.refreshAt, this.#backoffUntil, now);
       // Keep warm only while in use: an idle cache stops within one lifetime of its last request.
+      // (The same test as in #tick, at the same moment, so a timer never fires to do nothing.)
       if (this.#lastUsedAt >= due - this.#generation.lifetimeMs) at = due;
     }
     if (at === undefined) return;
