@@ -2,6 +2,7 @@
 // exceptions of their own and never change what requests get. Prints one JSON line.
 import { issued } from '../../lib/aws/issued';
 import { CredentialsCache } from '../../lib/credentials/cache';
+import { createRedshiftCredentials } from '../../lib/credentials/engine';
 import { RedshiftIamError } from '../../lib/errors';
 
 const uncaught: string[] = [];
@@ -44,7 +45,25 @@ async function main(): Promise<void> {
   await cache.get();
   await settle();
   cache.close();
+
+  // Two engines share one cache: a throwing listener of one does not keep the event from the other.
+  const options = {
+    clusterIdentifier: 'isolation', region: 'us-east-1', endpoint: 'http://127.0.0.1:9', clientConfig: { maxAttempts: 1 },
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'not-a-real-secret' },
+  };
+  const first = createRedshiftCredentials(options);
+  const second = createRedshiftCredentials(options);
+  first.on('refreshError', () => {
+    throw new Error('engine listener broke');
+  });
+  const otherEngine: string[] = [];
+  second.on('refreshError', ({ error }) => otherEngine.push(error.code));
+  const refreshed = await first.refresh().then(() => 'resolved', (error: { code?: string }) => `rejected ${String(error.code)}`);
+  await settle();
+  await Promise.all([first.close(), second.close()]);
   process.stdout.write(`${JSON.stringify({
+    refreshed,
+    otherEngine,
     cold: cold.map((result) => (result.status === 'fulfilled' ? `${result.value.source} ${result.value.credentials.user}` : `rejected ${String(result.reason)}`)),
     stale: stale.source,
     afterBackground: `${afterBackground.source} ${afterBackground.credentials.user}`,
