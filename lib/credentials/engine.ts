@@ -37,9 +37,11 @@ export class RedshiftCredentials extends EventEmitter<RedshiftCredentialsEvents>
   /** What this engine logs in to. */
   readonly target: RedshiftTarget;
   #lease: CacheLease | undefined;
+  // Each engine delivers in a tick of its own, so a throwing listener of one engine surfaces as its
+  // own uncaught exception and cannot keep the event from other engines sharing the cache.
   readonly #forward = {
-    refresh: (event: RefreshEvent) => this.emit('refresh', event),
-    refreshError: (event: RefreshErrorEvent) => this.emit('refreshError', event),
+    refresh: (event: RefreshEvent) => process.nextTick(() => this.emit('refresh', event)),
+    refreshError: (event: RefreshErrorEvent) => process.nextTick(() => this.emit('refreshError', event)),
   };
 
   /** @internal Use {@link createRedshiftCredentials}. */
@@ -66,7 +68,8 @@ export class RedshiftCredentials extends EventEmitter<RedshiftCredentialsEvents>
 
   /** Like {@link get}, and says whether the credentials came from cache or a fresh AWS call. */
   acquire(options: { signal?: AbortSignal } = {}): Promise<AcquiredCredentials> {
-    return this.#cache().get(options.signal);
+    const lease = this.#lease;
+    return lease === undefined ? Promise.reject(closedError()) : lease.cache.get(options.signal);
   }
 
   /** Resolves the password only: handy as pg's `password` function where the user is fixed. */
@@ -76,18 +79,23 @@ export class RedshiftCredentials extends EventEmitter<RedshiftCredentialsEvents>
 
   /** Fetches new credentials now (joining a fetch under way). */
   refresh(): Promise<TemporaryCredentials> {
-    return this.#cache().refresh();
+    const lease = this.#lease;
+    return lease === undefined ? Promise.reject(closedError()) : lease.cache.refresh();
   }
 
   /**
    * Drops the cached credentials so the next request fetches new ones; with `expected`, only if
-   * those are still the cached ones. Returns whether anything was dropped.
+   * those are still the cached ones. Returns whether anything was dropped. Throws `CLOSED` after
+   * {@link close}.
    */
   invalidate(expected?: TemporaryCredentials): boolean {
     return this.#cache().invalidate(expected);
   }
 
-  /** Counters of the shared cache: fetches, failures, hits, last fetch duration, current expiry. */
+  /**
+   * Counters and state of the shared cache: fetches, failures, hits, waits, current expiry and
+   * refresh point, back-off and keep-warm. Throws `CLOSED` after {@link close}.
+   */
   stats(): CredentialsStats {
     return this.#cache().stats();
   }
@@ -116,12 +124,15 @@ export class RedshiftCredentials extends EventEmitter<RedshiftCredentialsEvents>
     return `RedshiftCredentials ${inspect(this.target)}`;
   }
 
+  // For the synchronous methods; the promise-returning ones reject instead of throwing.
   #cache() {
-    if (this.#lease === undefined) {
-      throw new RedshiftIamError('CLOSED', 'This Redshift credentials engine is closed.', { hint: 'Create a new one (or a new pool).' });
-    }
+    if (this.#lease === undefined) throw closedError();
     return this.#lease.cache;
   }
+}
+
+function closedError(): RedshiftIamError {
+  return new RedshiftIamError('CLOSED', 'This Redshift credentials engine is closed.', { hint: 'Create a new one (or a new pool).' });
 }
 
 /**

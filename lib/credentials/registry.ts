@@ -33,6 +33,9 @@ export function leaseCache(target: ResolvedTarget, options: RedshiftIamOptions):
       fetch: (signal) => source.fetch(signal),
       durationSeconds: target.durationSeconds,
       refreshWindowSeconds: target.refreshWindowSeconds,
+      fetchTimeoutSeconds: target.fetchTimeoutSeconds,
+      waitTimeoutSeconds: target.waitTimeoutSeconds,
+      keepWarm: target.keepWarm,
       description: describeTarget(target),
     });
     // Every engine that shares the cache listens to it; there may be many.

@@ -10,7 +10,11 @@ export class TemporaryCredentials {
   readonly user: string;
   /** When the password stops working, in the local clock (derived from AWS's `Expiration`). */
   readonly expiresAt: Date;
-  /** When a background refresh starts, in the local clock. */
+  /**
+   * When a background refresh starts, in the local clock: a point drawn at random within the
+   * refresh window, anew for every generation, so that processes given the same `Expiration` spread
+   * their AWS calls.
+   */
   readonly refreshAt: Date;
   /** When AWS answered, in the local clock. */
   readonly fetchedAt: Date;

@@ -52,4 +52,5 @@ export function mapLookupError(error: unknown, call: LookupCall, region: string 
 const LOOKUP_TARGET: ResolvedTarget = {
   api: 'GetClusterCredentialsWithIAM', clusterIdentifier: undefined, workgroupName: undefined, customDomainName: undefined, database: undefined,
   dbUser: undefined, autoCreate: undefined, dbGroups: undefined, durationSeconds: 900, region: undefined, endpoint: undefined, refreshWindowSeconds: undefined,
+  fetchTimeoutSeconds: 30, waitTimeoutSeconds: 60, keepWarm: true,
 };

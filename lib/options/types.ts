@@ -108,4 +108,11 @@ export interface ResolvedTarget {
   readonly endpoint: string | undefined;
   /** Undefined means: a quarter of the lifetime, at most 60 s. */
   readonly refreshWindowSeconds: number | undefined;
+  // Deadlines and keep-warm (resolveWaits in validate.ts).
+  /** The deadline of one credentials fetch, SDK retries included; default 30. */
+  readonly fetchTimeoutSeconds: number;
+  /** The longest a login waits when no credentials are usable; default 60. */
+  readonly waitTimeoutSeconds: number;
+  /** Whether a timer refreshes ahead of use; default true. */
+  readonly keepWarm: boolean;
 }

@@ -131,6 +131,7 @@ export function planTarget(options: RedshiftCredentialsOptions, prefix = ''): Ta
     throw invalidOption(name('clientConfig'), 'expected an object of AWS SDK client settings');
   }
 
+  const waits = resolveWaits(options, name);
   const complete = (identity: TargetIdentity): ResolvedTarget => {
     const serverless = identity.kind === 'serverless';
     if (serverless) {
@@ -155,6 +156,7 @@ export function planTarget(options: RedshiftCredentialsOptions, prefix = ''): Ta
       region: identity.region,
       endpoint,
       refreshWindowSeconds,
+      ...waits,
     };
   };
   const plan = (target: ResolvedTarget | undefined, lookup: TargetLookup | undefined): TargetPlan => ({ target, lookup, host: hostKind, prefix, complete });
@@ -288,4 +290,26 @@ function checkCredentials(value: unknown, option: string): void {
   if (identity.sessionToken !== undefined && typeof identity.sessionToken !== 'string') {
     throw invalidOption(option, 'sessionToken must be a string');
   }
+}
+
+// Deadlines and keep-warm: the cache's timing options (see docs/refresh-and-resilience.md).
+const MAX_TIMEOUT_SECONDS = 3600;
+
+/** Validates `fetchTimeoutSeconds`, `waitTimeoutSeconds` and `keepWarm`, and fills their defaults. */
+function resolveWaits(
+  options: RedshiftCredentialsOptions,
+  name: (option: string) => string,
+): Pick<ResolvedTarget, 'fetchTimeoutSeconds' | 'waitTimeoutSeconds' | 'keepWarm'> {
+  const seconds = (value: unknown, option: string, fallback: number): number => {
+    if (value === undefined) return fallback;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMEOUT_SECONDS) {
+      throw invalidOption(name(option), `${String(value)} is not a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS}`);
+    }
+    return value;
+  };
+  return {
+    fetchTimeoutSeconds: seconds(options.fetchTimeoutSeconds, 'fetchTimeoutSeconds', 30),
+    waitTimeoutSeconds: seconds(options.waitTimeoutSeconds, 'waitTimeoutSeconds', 60),
+    keepWarm: optionalBoolean(options.keepWarm, name('keepWarm')) ?? true,
+  };
 }

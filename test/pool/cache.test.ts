@@ -30,7 +30,8 @@ describe('one AWS call for a storm', () => {
 describe('stale-while-revalidate', () => {
   it('inside the refresh window connections use the current credentials at once while one background fetch replaces them', async () => {
     standIn.emulator.setExpiryOverride(6);
-    const pool = createRedshiftPool({ ...standIn.pg, iam: { ...standIn.iam, refreshWindowSeconds: 3 } });
+    // Without keep-warm, whose timer would refresh at refreshAt before these connects (tested below).
+    const pool = createRedshiftPool({ ...standIn.pg, iam: { ...standIn.iam, refreshWindowSeconds: 3, keepWarm: false } });
     try {
       await freshConnectionUser(pool);
       const first = pool.credentials.stats();
@@ -54,7 +55,7 @@ describe('stale-while-revalidate', () => {
 
   it('after hard expiry a connection waits for new credentials, and the login works', async () => {
     standIn.emulator.setExpiryOverride(2);
-    const pool = createRedshiftPool({ ...standIn.pg, iam: standIn.iam });
+    const pool = createRedshiftPool({ ...standIn.pg, iam: { ...standIn.iam, keepWarm: false } });
     try {
       await freshConnectionUser(pool);
       const before = pool.credentials.stats();
@@ -62,6 +63,27 @@ describe('stale-while-revalidate', () => {
       expect(await freshConnectionUser(pool)).toBe('IAM:cache-user');
       expect(pool.credentials.stats().waits).toBe(before.waits + 1);
       expect(standIn.emulator.calls).toHaveLength(2);
+    } finally {
+      await pool.end();
+    }
+  });
+});
+
+describe('keep-warm', () => {
+  it('a pool that connects less often than the credentials live never waits on AWS after its first login', async () => {
+    standIn.emulator.setExpiryOverride(3);
+    const pool = createRedshiftPool({ ...standIn.pg, iam: standIn.iam });
+    try {
+      await freshConnectionUser(pool);
+      for (let i = 0; i < 2; i++) {
+        // Sleep past the current expiry: only the keep-warm timer can have refreshed meanwhile.
+        const { expiresAt } = pool.credentials.stats();
+        const refreshed = once(pool.credentials, 'refresh') as Promise<[RefreshEvent]>;
+        await sleepUntil(expiresAt);
+        expect((await refreshed)[0].background).toBe(true);
+        expect(await freshConnectionUser(pool)).toBe('IAM:cache-user');
+      }
+      expect(pool.credentials.stats()).toMatchObject({ waits: 1, keepWarm: 'scheduled' });
     } finally {
       await pool.end();
     }

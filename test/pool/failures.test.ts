@@ -7,31 +7,43 @@ const NAME = 'failures';
 const standIn = useStandIn(NAME);
 
 describe('outage tolerance', () => {
-  it('keeps connecting on valid credentials while refreshes fail, fails with the AWS cause once they expire, and heals', async () => {
+  // Changed: failed refreshes back off (no AWS call per connect), and a login past expiry retries
+  // the outage until waitTimeoutSeconds before it reports it.
+  it('keeps connecting on valid credentials while refreshes fail and back off, fails with the AWS cause once they expire, and heals', async () => {
     standIn.emulator.setExpiryOverride(5);
-    const pool = createRedshiftPool({ ...standIn.pg, iam: { ...standIn.iam, refreshWindowSeconds: 3, clientConfig: { maxAttempts: 1 } } });
+    const pool = createRedshiftPool({
+      ...standIn.pg,
+      iam: { ...standIn.iam, refreshWindowSeconds: 3, keepWarm: false, waitTimeoutSeconds: 1, clientConfig: { maxAttempts: 1 } },
+    });
     try {
       await freshConnectionUser(pool);
       const { refreshAt, expiresAt } = pool.credentials.stats();
-      standIn.emulator.failNext(3, 'unavailable');
+      standIn.emulator.failNext(1_000, 'unavailable');
       await sleepUntil(refreshAt);
 
       let failed = once(pool.credentials, 'refreshError') as Promise<[RefreshErrorEvent]>;
       expect(await freshConnectionUser(pool)).toBe(`IAM:${NAME}-user`);
       expect((await failed)[0]).toMatchObject({ background: true, error: { code: 'AWS_UNAVAILABLE' } });
+      expect(pool.credentials.stats().consecutiveFailures).toBe(1);
 
+      // After the back-off, the next connect tries AWS again, and still logs in.
+      await sleepUntil(pool.credentials.stats().backoffUntil, 10);
       failed = once(pool.credentials, 'refreshError') as Promise<[RefreshErrorEvent]>;
-      expect(await freshConnectionUser(pool)).toBe(`IAM:${NAME}-user`); // and it retries AWS
+      expect(await freshConnectionUser(pool)).toBe(`IAM:${NAME}-user`);
       await failed;
       expect(standIn.emulator.calls.map((c) => c.outcome)).toEqual(['ok', 'ServiceUnavailable', 'ServiceUnavailable']);
 
       await sleepUntil(expiresAt);
       const error = await freshConnectionUser(pool).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(RedshiftIamError);
-      expect(error).toMatchObject({ code: 'AWS_UNAVAILABLE', awsErrorName: 'ServiceUnavailable', message: expect.stringContaining('expired at') });
+      expect(error).toMatchObject({ code: 'AWS_UNAVAILABLE', awsErrorName: 'ServiceUnavailable', message: expect.stringMatching(/waitTimeoutSeconds.*expired at/) });
 
+      standIn.emulator.clearFaults();
+      await sleepUntil(pool.credentials.stats().backoffUntil, 10);
       expect(await freshConnectionUser(pool)).toBe(`IAM:${NAME}-user`);
-      expect(standIn.emulator.calls.map((c) => c.outcome)).toEqual(['ok', 'ServiceUnavailable', 'ServiceUnavailable', 'ServiceUnavailable', 'ok']);
+      const outcomes = standIn.emulator.calls.map((c) => c.outcome);
+      expect(outcomes.at(-1)).toBe('ok');
+      expect(outcomes.slice(1, -1).every((outcome) => outcome === 'ServiceUnavailable')).toBe(true);
     } finally {
       await pool.end();
     }
@@ -50,12 +62,25 @@ describe('throttling', () => {
     }
   });
 
-  it('is reported as THROTTLED once the retries are used up', async () => {
-    standIn.emulator.failNext(2, 'throttling');
+  // Changed: a waiting login goes on retrying after the SDK's attempts, with back-off.
+  it('a waiting login retries past the SDK\'s attempts and logs in', async () => {
+    standIn.emulator.failNext(3, 'throttling');
     const pool = createRedshiftPool({ ...standIn.pg, iam: { ...standIn.iam, clientConfig: { maxAttempts: 2 } } });
     try {
-      await expect(pool.query('SELECT 1')).rejects.toMatchObject({ code: 'THROTTLED', message: expect.stringContaining('after 2 attempts') });
-      expect(standIn.emulator.calls).toHaveLength(2);
+      expect(await freshConnectionUser(pool)).toBe(`IAM:${NAME}-user`);
+      expect(standIn.emulator.calls.map((c) => c.outcome)).toEqual(['Throttling', 'Throttling', 'Throttling', 'ok']);
+      expect(pool.credentials.stats()).toMatchObject({ fetches: 2, failures: 1, waits: 1 });
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('is reported as THROTTLED once waitTimeoutSeconds has passed', async () => {
+    standIn.emulator.failNext(1_000, 'throttling');
+    const pool = createRedshiftPool({ ...standIn.pg, iam: { ...standIn.iam, waitTimeoutSeconds: 3, clientConfig: { maxAttempts: 2 } } });
+    try {
+      await expect(pool.query('SELECT 1')).rejects.toMatchObject({ code: 'THROTTLED', message: expect.stringMatching(/within 3 s \(waitTimeoutSeconds\).*after 2 attempts/) });
+      expect(standIn.emulator.calls.length).toBeGreaterThanOrEqual(2);
     } finally {
       await pool.end();
     }
@@ -122,7 +147,8 @@ describe('rejected password', () => {
 });
 
 describe('connection timeout', () => {
-  it('bounds the wait for credentials, while the fetch goes on and fills the cache', async () => {
+  // Changed: the fetch nobody waits for any more is aborted (issue 9 item 4), not left to fill the cache.
+  it('bounds the wait for credentials and aborts the fetch that only it needed', async () => {
     standIn.emulator.setLatency(1_500);
     const pool = createRedshiftPool({ ...standIn.pg, connectionTimeoutMillis: 200, iam: standIn.iam });
     try {
@@ -130,10 +156,12 @@ describe('connection timeout', () => {
       expect(error).toBeInstanceOf(Error);
       expect(String((error as Error).message)).toMatch(/timeout/i);
       expect(pool.totalCount).toBe(0);
+      expect(pool.credentials.stats()).toMatchObject({ refreshing: false, waiting: 0, fetches: 1, failures: 0 });
       standIn.emulator.setLatency(0);
-      await once(pool.credentials, 'refresh');
+      // A new fetch (not the aborted one) fills the cache; the login then fits in 200 ms.
+      await pool.credentials.get();
+      expect(pool.credentials.stats()).toMatchObject({ fetches: 2, waits: 2 });
       expect(await freshConnectionUser(pool)).toBe(`IAM:${NAME}-user`);
-      expect(standIn.emulator.calls).toHaveLength(1);
     } finally {
       await pool.end();
     }

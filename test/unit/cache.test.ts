@@ -1,49 +1,10 @@
 import { inspect } from 'node:util';
 import type { IssuedCredentials } from '../../lib/aws/types';
-import { CredentialsCache } from '../../lib/credentials/cache';
 import { RedshiftIamError } from '../../lib/errors';
+import { flush, harness as cacheHarness } from './cache-harness';
 
-/** A fetch whose answers the test releases one by one, on a clock the test moves. */
-function harness(options: { durationSeconds?: number; refreshWindowSeconds?: number } = {}) {
-  let now = Date.parse('2026-01-01T00:00:00Z');
-  const pending: Array<{ resolve: (value: IssuedCredentials) => void; reject: (error: unknown) => void }> = [];
-  let issuedCount = 0;
-  const cache = new CredentialsCache({
-    fetch: () => new Promise((resolve, reject) => pending.push({ resolve, reject })),
-    durationSeconds: options.durationSeconds ?? 900,
-    refreshWindowSeconds: options.refreshWindowSeconds,
-    description: 'cluster test',
-    now: () => now,
-  });
-  const answer = (lifetimeSeconds = 900, extra: { serverDate?: Date } = {}) => {
-    const next = pending.shift();
-    if (!next) throw new Error('no fetch is pending');
-    issuedCount++;
-    const credentials = {
-      user: `IAM:user${issuedCount}`,
-      expiration: new Date(now + lifetimeSeconds * 1000),
-      serverDate: extra.serverDate,
-      attempts: 1,
-    } as IssuedCredentials;
-    Object.defineProperty(credentials, 'password', { value: `secret-${issuedCount}` });
-    next.resolve(credentials);
-  };
-  const fail = (error: unknown) => {
-    const next = pending.shift();
-    if (!next) throw new Error('no fetch is pending');
-    next.reject(error);
-  };
-  return {
-    cache,
-    pending,
-    answer,
-    fail,
-    advance: (ms: number) => (now += ms),
-    now: () => now,
-  };
-}
-
-const flush = () => new Promise((resolve) => setImmediate(resolve));
+// The original behaviour, without the keep-warm timer (test/unit/cache-keep-warm.test.ts covers it).
+const harness = (options: Parameters<typeof cacheHarness>[0] = {}) => cacheHarness({ keepWarm: false, ...options });
 
 describe('CredentialsCache', () => {
   it('makes one fetch for 100 concurrent requests on a cold cache', async () => {
@@ -62,7 +23,7 @@ describe('CredentialsCache', () => {
     const first = h.cache.get();
     h.answer(900);
     const { credentials } = await first;
-    h.advance(839_000); // window is 60 s for a 900 s lifetime
+    await h.advance(839_000); // window is 60 s for a 900 s lifetime
     const again = await h.cache.get();
     expect(again).toEqual({ credentials, source: 'hit' });
     expect(h.pending).toHaveLength(0);
@@ -73,7 +34,7 @@ describe('CredentialsCache', () => {
     const first = h.cache.get();
     h.answer(900);
     const { credentials: old } = await first;
-    h.advance(841_000);
+    await h.advance(841_000);
     const during = await Promise.all([h.cache.get(), h.cache.get(), h.cache.get()]);
     expect(during.map((r) => r.source)).toEqual(['stale', 'stale', 'stale']);
     expect(during.every((r) => r.credentials === old)).toBe(true);
@@ -91,7 +52,7 @@ describe('CredentialsCache', () => {
     const first = h.cache.get();
     h.answer(900);
     await first;
-    h.advance(900_000);
+    await h.advance(900_000);
     const waiting = h.cache.get();
     expect(h.pending).toHaveLength(1);
     h.answer(900);
@@ -103,7 +64,7 @@ describe('CredentialsCache', () => {
     const first = h.cache.get();
     h.answer(900);
     const { credentials: old } = await first;
-    h.advance(850_000);
+    await h.advance(850_000);
     const errors: unknown[] = [];
     h.cache.on('refreshError', (event) => errors.push(event));
     expect((await h.cache.get()).credentials).toBe(old);
@@ -118,17 +79,19 @@ describe('CredentialsCache', () => {
     expect(h.cache.stats()).toMatchObject({ fetches: 3, failures: 1 });
   });
 
+  // Changed: THROTTLED is now retried while the login waits (cache-retry.test.ts); a
+  // non-transient failure still fails at once.
   it('once credentials expired and AWS fails, rejects with the AWS code and says they expired', async () => {
     const h = harness();
     const first = h.cache.get();
     h.answer(900);
     await first;
-    h.advance(901_000);
+    await h.advance(901_000);
     const waiting = h.cache.get();
-    h.fail(new RedshiftIamError('THROTTLED', 'GetClusterCredentialsWithIAM failed: Throttling.'));
+    h.fail(new RedshiftIamError('ACCESS_DENIED', 'GetClusterCredentialsWithIAM failed: AccessDenied.'));
     const error = await waiting.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RedshiftIamError);
-    expect(error).toMatchObject({ code: 'THROTTLED', message: expect.stringMatching(/expired at .* could not be refreshed: .*Throttling/) });
+    expect(error).toMatchObject({ code: 'ACCESS_DENIED', message: expect.stringMatching(/expired at .* could not be refreshed: .*AccessDenied/) });
   });
 
   it('times refresh by AWS Expiration minus the Date header, whatever the local clock says', async () => {
@@ -189,14 +152,18 @@ describe('CredentialsCache', () => {
     expect(h.cache.peek()).toBe(fresh);
   });
 
-  it('an aborted request gives up while the fetch goes on and fills the cache', async () => {
+  // Changed: the fetch goes on only while another request still waits for it (see
+  // cache-deadline.test.ts for the fetch nobody needs any more).
+  it('an aborted request gives up while the fetch goes on for the others and fills the cache', async () => {
     const h = harness();
     const abort = new AbortController();
     const waiting = h.cache.get(abort.signal);
+    const other = h.cache.get();
     abort.abort();
     await expect(waiting).rejects.toMatchObject({ code: 'CONNECT_ABORTED' });
+    expect(h.pending[0]!.signal.aborted).toBe(false);
     h.answer();
-    await flush();
+    await expect(other).resolves.toMatchObject({ source: 'fetched' });
     expect((await h.cache.get()).source).toBe('hit');
     expect(h.cache.stats().fetches).toBe(1);
   });
