@@ -163,6 +163,12 @@ function checkConfigShape(config: unknown): void {
   if (iam !== undefined && (iam === null || typeof iam !== 'object' || Array.isArray(iam))) {
     throw invalidOption('iam', 'expected an object of IAM options');
   }
+  for (const setting of ['host', 'database'] as const) {
+    // In a pool's iam they would be silently overridden by the pg setting of the same name.
+    if (iam !== undefined && setting in (iam as object)) {
+      throw invalidOption(`iam.${setting}`, `${setting} is a pg setting here, not an IAM option`, `Move it out of iam: set the top-level ${setting} (or PG${setting === 'host' ? 'HOST' : 'DATABASE'}).`);
+    }
+  }
   if (Client !== undefined && (typeof Client !== 'function' || typeof (Client as { prototype?: { connect?: unknown } }).prototype?.connect !== 'function')) {
     throw invalidOption('Client', 'expected a pg Client class', 'Pass the Client of the copy of pg you use, or leave it out.');
   }
