@@ -1,5 +1,7 @@
 // pool.end() and client.end() while credentials are still being fetched. A `credentials` provider
 // whose promise never settles hangs the AWS fetch without any server: the SDK waits for it forever.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client as PgClient } from 'pg';
 import { createRedshiftClient, createRedshiftPool, redshiftPoolConfig, RedshiftIamError, type RedshiftPoolConfig } from '../../lib';
 import { socketOf } from '../../lib/pg/internals';
@@ -135,5 +137,13 @@ describe('the pg seam', () => {
     expect(thrown).toBeInstanceOf(RedshiftIamError);
     const { version } = jest.requireActual<{ version: string }>('pg/package.json');
     expect(thrown).toMatchObject({ code: 'INVALID_OPTION', option: 'Client', message: expect.stringContaining(`pg ${version} lacks client._queryable`) });
+  });
+
+  it('is the only library module that names a private pg field', () => {
+    const PRIVATE = /\b(?:_connecting|_connected|_connectionError|_ending|_ended|_queryable|_connectionTimeoutMillis|_keepAlive\w*|connectionParameters|sslnegotiation)\b|\.connection\??\.(?:stream|ssl)\b/;
+    const libDir = join(__dirname, '..', '..', 'lib');
+    const files = (readdirSync(libDir, { recursive: true }) as string[]).filter((file) => file.endsWith('.ts'));
+    const touching = files.filter((file) => PRIVATE.test(readFileSync(join(libDir, file), 'utf8')));
+    expect(touching).toEqual([join('pg', 'internals.ts')]);
   });
 });
