@@ -293,7 +293,7 @@ function checkCredentials(value: unknown, option: string): void {
   }
 }
 
-// Deadlines and keep-warm: the cache's timing options (see docs/refresh-and-resilience.md).
+// Deadlines and keep-warm: the cache's timing options (see docs/refresh.md).
 const MAX_TIMEOUT_SECONDS = 3600;
 
 /** Validates `fetchTimeoutSeconds`, `waitTimeoutSeconds` and `keepWarm`, and fills their defaults. */
