@@ -1,16 +1,19 @@
 // The Redshift API emulator in a process of its own: its work stands for AWS's, so it must not
 // share the event loop whose connect latencies the bench measures.
-import { startRedshiftEmulator, type EmulatorCall, type RedshiftEmulator } from '../lib/testing';
-import type { EmulatorReply, EmulatorRequest, EmulatorStarted } from './emulator-protocol';
+import { startRedshiftEmulator, type RedshiftEmulator } from '../lib/testing';
+import type { EmulatorReply, EmulatorRequest, EmulatorValue } from './emulator-protocol';
+import { startThrottleProxy, type ThrottleProxy } from './throttle-proxy';
 
 let emulator: RedshiftEmulator | undefined;
+let proxy: ThrottleProxy | undefined;
 
-async function handle(request: EmulatorRequest): Promise<EmulatorStarted | readonly EmulatorCall[] | undefined> {
+async function handle(request: EmulatorRequest): Promise<EmulatorValue> {
   if (request.method === 'start') {
     emulator = await startRedshiftEmulator(request.options);
-    return { endpoint: emulator.endpoint, region: emulator.region, identity: emulator.identities.iamUser };
+    proxy = await startThrottleProxy(emulator.endpoint);
+    return { endpoint: emulator.endpoint, region: emulator.region, identity: emulator.identities.iamUser, proxyEndpoint: proxy.endpoint };
   }
-  if (emulator === undefined) throw new Error('the emulator is not started');
+  if (emulator === undefined || proxy === undefined) throw new Error('the emulator is not started');
   switch (request.method) {
     case 'calls':
       return emulator.calls;
@@ -23,7 +26,20 @@ async function handle(request: EmulatorRequest): Promise<EmulatorStarted | reado
     case 'setExpiryOverride':
       emulator.setExpiryOverride(request.seconds);
       return undefined;
+    case 'addIdentities': {
+      const started = emulator;
+      return request.names.map((name) => started.addIdentity({ arn: `arn:aws:iam::${started.accountId}:user/${name}` }));
+    }
+    case 'proxyLog':
+      return proxy.log();
+    case 'clearProxyLog':
+      proxy.clearLog();
+      return undefined;
+    case 'setThrottle':
+      proxy.setThrottle(request.settings);
+      return undefined;
     case 'close':
+      await proxy.close();
       await emulator.close();
       return undefined;
   }
@@ -38,7 +54,7 @@ process.on('message', (request: EmulatorRequest) => {
 
 // The bench died or went away: do not linger with open PostgreSQL connections.
 process.on('disconnect', () => {
-  void (emulator?.close() ?? Promise.resolve()).finally(() => process.exit(0));
+  void Promise.all([proxy?.close(), emulator?.close()]).finally(() => process.exit(0));
 });
 
 function reply(message: EmulatorReply, last: boolean): void {
