@@ -8,7 +8,7 @@ export type EmulatorRequest =
   | { readonly id: number; readonly method: 'clearCalls' }
   | { readonly id: number; readonly method: 'setLatency'; readonly ms: number }
   | { readonly id: number; readonly method: 'setExpiryOverride'; readonly seconds: number | undefined }
-  | { readonly id: number; readonly method: 'addIdentities'; readonly names: readonly string[] }
+  | { readonly id: number; readonly method: 'addIdentities'; readonly names: readonly string[]; readonly answeredByProxy: boolean }
   | { readonly id: number; readonly method: 'proxyLog' }
   | { readonly id: number; readonly method: 'clearProxyLog' }
   | { readonly id: number; readonly method: 'setThrottle'; readonly settings: ThrottleSettings | undefined }

@@ -12,12 +12,16 @@ async function run(request: FleetRunRequest): Promise<FleetRunReport> {
   const report = { connects: 0, waitsAfterFirst: 0, failedFirstLifetime: 0, failedLater: 0, waitMs: [] as number[], firstError: undefined as string | undefined };
   const endAt = request.startAt + request.durationMs;
   const pending: Promise<void>[] = [];
-  const connect = async (engine: RedshiftCredentials, first: boolean) => {
+  // A connect counts as a wait only once its cache had credentials: connects that join the cold
+  // start's fetch are part of the cold start.
+  const connect = async (engine: RedshiftCredentials, ready: { value: boolean }) => {
     const startedAt = Date.now();
+    const afterFirst = ready.value;
     report.connects++;
     try {
       const { source } = await engine.acquire({ signal: AbortSignal.timeout(request.connectTimeoutMs) });
-      if (!first && source === 'fetched') {
+      ready.value = true;
+      if (afterFirst && source === 'fetched') {
         report.waitsAfterFirst++;
         report.waitMs.push(Date.now() - startedAt);
       }
@@ -34,13 +38,12 @@ async function run(request: FleetRunRequest): Promise<FleetRunReport> {
     // from a random phase, as independent processes would.
     await Promise.all(
       engines.map(async (engine) => {
-        await connect(engine, true);
-        let next = request.startAt + Math.random() * request.connectIntervalMs;
-        while (next < endAt) {
+        const ready = { value: false };
+        pending.push(connect(engine, ready));
+        // Connects do not queue behind a slow one: each runs on its own, as pool clients do.
+        for (let next = request.startAt + Math.random() * request.connectIntervalMs; next < endAt; next += request.connectIntervalMs) {
           await sleep(Math.max(0, next - Date.now()));
-          // Connects do not queue behind a slow one: each runs on its own, as pool clients do.
-          pending.push(connect(engine, false));
-          next += request.connectIntervalMs;
+          pending.push(connect(engine, ready));
         }
       }),
     );

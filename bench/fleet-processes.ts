@@ -11,8 +11,8 @@ export interface FleetProcesses {
   close(): Promise<void>;
 }
 
-/** Forks `count` fleet children and waits until each is ready (at most 60 s). */
-export async function startFleetProcesses(count: number): Promise<FleetProcesses> {
+/** Forks `count` fleet children (`script`: compiled `fleet-child.ts`) and waits until each is ready (at most 120 s). */
+export async function startFleetProcesses(count: number, script: string): Promise<FleetProcesses> {
   const children: ChildProcess[] = [];
   const exits: Promise<void>[] = [];
   const close = async () => {
@@ -26,15 +26,15 @@ export async function startFleetProcesses(count: number): Promise<FleetProcesses
   try {
     await Promise.all(
       Array.from({ length: count }, async () => {
-        const child = fork(join(__dirname, 'fleet-child.ts'), [], {
-          execArgv: ['--import', 'tsx'],
+        const child = fork(script, [], {
+          execArgv: [],
           cwd: join(__dirname, '..'),
           env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
           stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         });
         children.push(child);
         exits.push(new Promise((resolve) => child.once('exit', () => resolve())));
-        await nextReply(child, 60_000);
+        await nextReply(child, 120_000);
       }),
     );
   } catch (error) {

@@ -65,20 +65,28 @@ export interface FleetResult {
 }
 
 /**
+ * `childScript` is the compiled `fleet-child.ts` (see `compiled-lib.ts`).
+ *
  * Fleets of independent caches started at one instant against one emulator, with short lifetimes.
  * The caches of a run are spread over child processes; each has its own AWS identity (registered
  * with the emulator), so the library's process-wide sharing never joins two of them: they behave as
  * separate processes would, while a few Node processes hold hundreds of them. Every request passes a
  * proxy that logs it (and, for the throttled fleet, answers Throttling once a token bucket is empty).
+ * The fleet's caches never log in, so the proxy answers their calls itself after the emulator's
+ * latency and SigV4 check, sparing the emulator's serialised PostgreSQL role changes (see
+ * `throttle-proxy.ts`); the sparse pools log in for real, through the emulator.
  */
-export async function runFleetSection(stand: BenchStand, settings: FleetSettings, log: (line: string) => void): Promise<FleetResult> {
+export async function runFleetSection(stand: BenchStand, settings: FleetSettings, childScript: string, log: (line: string) => void): Promise<FleetResult> {
   log(`fleet: starting ${settings.processes} fleet processes`);
-  const processes = await startFleetProcesses(settings.processes);
+  const processes = await startFleetProcesses(settings.processes, childScript);
   await stand.emulator.setExpiryOverride(settings.lifetimeSeconds);
   await stand.emulator.clearProxyLog();
   try {
     const window = settings.windowSeconds;
-    const sparseIdentities = await stand.emulator.addIdentities(Array.from({ length: settings.sparsePools * 2 }, (_, i) => `sparse-${i}`));
+    const sparseIdentities = await stand.emulator.addIdentities(Array.from({ length: settings.sparsePools * 2 }, (_, i) => `sparse-${i}`), false);
+    // One cache per process connects once first, so that loading the SDK's lazily required parts
+    // is not counted as the cold start of the measured runs.
+    await runFleet(stand, processes, { ...settings, lifetimes: 0 }, 'warmup', processes.count, processes.count, undefined);
     log(`fleet: fleet-free baseline (${settings.baselineCaches} caches, one process) and sparse traffic (${settings.sparsePools} pools x 2) side by side`);
     const [baseline, sparse] = await Promise.all([
       runFleet(stand, processes, settings, 'baseline', settings.baselineCaches, 1, undefined),
@@ -125,7 +133,7 @@ async function runFleet(
   throttle: ThrottleSettings | undefined,
 ): Promise<FleetRunResult> {
   const run = ++runCounter;
-  const identities = await stand.emulator.addIdentities(Array.from({ length: caches }, (_, i) => `fleet-${run}-${label}-${i}`));
+  const identities = await stand.emulator.addIdentities(Array.from({ length: caches }, (_, i) => `fleet-${run}-${label}-${i}`), true);
   const used = Math.min(processCount, caches);
   const lifetimeMs = settings.lifetimeSeconds * 1000;
   const windowMs = settings.windowSeconds * 1000;

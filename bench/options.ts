@@ -50,7 +50,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --fleet-processes <n>    child processes a fleet is spread over (default 10; quick 2)
   --fleet-lifetime-seconds <s>  credential lifetime in the fleet runs (default 8; quick 2)
   --fleet-lifetimes <n>    length of each fleet run in lifetimes (default 4; quick 2)
-  --cold-start-repeats <n> child processes per variant for the cold start (default 10; quick 1)
+  --cold-start-repeats <n> child processes per variant for the cold start (default 6; quick 1)
   --extra-targets <n>      targets added in the memory-per-target check (default 100; quick 10)
   --help                   show this text`;
 
@@ -101,7 +101,7 @@ export function parseBenchArgs(argv: readonly string[], defaultOutDir: string): 
     hotPathMs: quick ? 200 : 1500,
     refreshCycles: number(values['refresh-cycles'], quick ? 100 : 2000, 'refresh-cycles', 10),
     fleet: fleetSettings(values, quick),
-    coldStartRepeats: number(values['cold-start-repeats'], quick ? 1 : 10, 'cold-start-repeats', 1),
+    coldStartRepeats: number(values['cold-start-repeats'], quick ? 1 : 6, 'cold-start-repeats', 1),
     extraTargets: number(values['extra-targets'], quick ? 10 : 100, 'extra-targets', 1),
   };
 }

@@ -22,8 +22,12 @@ export interface RemoteEmulator {
   setExpiryOverride(seconds: number | undefined): Promise<void>;
   /** The proxy in front of the emulator: every request logged, optionally a token bucket. */
   readonly proxyEndpoint: string;
-  /** Registers IAM users `arn:aws:iam::<account>:user/<name>` and returns their keys. */
-  addIdentities(names: readonly string[]): Promise<readonly EmulatorIdentity[]>;
+  /**
+   * Registers IAM users `arn:aws:iam::<account>:user/<name>` and returns their keys. With
+   * `answeredByProxy`, the proxy answers their `GetClusterCredentials` calls itself (SigV4 checked,
+   * no PostgreSQL role behind the password): for callers that never log in.
+   */
+  addIdentities(names: readonly string[], answeredByProxy: boolean): Promise<readonly EmulatorIdentity[]>;
   /** Requests that went through the proxy since the last `clearProxyLog()`. */
   proxyLog(): Promise<readonly ProxyCall[]>;
   clearProxyLog(): Promise<void>;
@@ -55,7 +59,7 @@ export async function startRemoteEmulator(options: RedshiftEmulatorOptions): Pro
     clearCalls: async () => void (await request({ method: 'clearCalls' })),
     setLatency: async (ms) => void (await request({ method: 'setLatency', ms })),
     setExpiryOverride: async (seconds) => void (await request({ method: 'setExpiryOverride', seconds })),
-    addIdentities: async (names) => (await request({ method: 'addIdentities', names })) as readonly EmulatorIdentity[],
+    addIdentities: async (names, answeredByProxy) => (await request({ method: 'addIdentities', names, answeredByProxy })) as readonly EmulatorIdentity[],
     proxyLog: async () => (await request({ method: 'proxyLog' })) as readonly ProxyCall[],
     clearProxyLog: async () => void (await request({ method: 'clearProxyLog' })),
     setThrottle: async (settings) => void (await request({ method: 'setThrottle', settings })),

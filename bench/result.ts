@@ -142,7 +142,16 @@ function judgeFleet(fleet: FleetResult): Goal[] {
   const baselineCalls = baseline.callsPerCachePerLifetime;
   const sparseDefault = sparse.variants.find((variant) => variant.keepWarm === undefined);
   const sparseWaits = sparseDefault?.waitsAfterFirstLogin ?? NaN;
+  const failed = fleets.reduce((sum, run) => sum + run.failedFirstLifetime + run.failedLater, 0);
   return [
+    // Without this, a fleet whose calls never got through would look as if it met the call targets.
+    atMost(
+      'fleet (unthrottled): every connect succeeds, so that the call counts below mean something',
+      failed,
+      0,
+      fleets.map((run) => `N=${run.caches}: ${run.failedFirstLifetime + run.failedLater} of ${run.connects} failed`).join('; ') +
+        (fleets.find((run) => run.firstError !== undefined)?.firstError?.slice(0, 120) ?? ''),
+    ),
     atMost(
       `fleet: peak AWS calls/s after the cold start <= 2 x N / W (W = ${W} s)`,
       worstPeak,

@@ -4,7 +4,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { measureColdStart } from './cold-start';
-import { compileLib } from './compiled-lib';
+import { compileForChildren } from './compiled-lib';
 import { runFleetSection } from './fleet';
 import { measureHeap } from './heap';
 import { runHotPath } from './hot-path';
@@ -53,12 +53,13 @@ async function main(): Promise<void> {
     const heap = await timed('heap', () => measureHeap(stand, options.refreshCycles, options.latencyMs));
     log('install footprint');
     const install = await timed('install', () => installFootprint(join(__dirname, '..')));
-    const fleet = await timed('fleet', () => runFleetSection(stand, options.fleet, log));
+    log('compiling lib/ for the child processes');
+    const compiled = await compileForChildren(join(__dirname, '..'));
+    const fleet = await timed('fleet', () => runFleetSection(stand, options.fleet, compiled.fleetChild, log));
     log(`cold start: ${options.coldStartRepeats} child processes per variant`);
-    const libPath = await compileLib(join(__dirname, '..'));
-    const coldStart = await timed('coldStart', () => measureColdStart(stand, libPath, options.coldStartRepeats));
+    const coldStart = await timed('coldStart', () => measureColdStart(stand, compiled.libIndex, options.coldStartRepeats));
     log(`memory per target: ${options.extraTargets} extra targets`);
-    const targets = await timed('targets', () => measureTargets(stand, libPath, options.extraTargets));
+    const targets = await timed('targets', () => measureTargets(stand, compiled.libIndex, options.extraTargets));
     const result = buildResult({
       options, postgres: stand.serverVersion, loadAverageAtStart, storm, steady, hotPath, heap, install, fleet, coldStart, targets,
       sectionSeconds: sections,

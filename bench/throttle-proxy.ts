@@ -1,9 +1,12 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError } from '../lib/testing/emulator/errors';
+import type { IdentityRegistry } from '../lib/testing/emulator/identities';
 import { jsonProtocol } from '../lib/testing/emulator/json-protocol';
 import { queryProtocol } from '../lib/testing/emulator/query-protocol';
+import { verifySigV4 } from '../lib/testing/emulator/sigv4';
 
 /** One request as the proxy saw it: what AWS's rate limiter and call log would see. */
 export interface ProxyCall {
@@ -23,6 +26,18 @@ export interface ThrottleSettings {
   readonly burst: number;
 }
 
+/**
+ * Answers that the proxy gives itself instead of forwarding: `GetClusterCredentials` for callers
+ * that never log in (the fleet's caches), after the emulator's latency and a real SigV4 check.
+ */
+export interface LocalAnswers {
+  readonly lifetimeSeconds: number;
+  readonly latencyMs: number;
+  readonly region: string;
+  /** Identities whose signatures are checked: the fleet's. */
+  readonly identities: IdentityRegistry;
+}
+
 /** The proxy's controls. */
 export interface ThrottleProxy {
   readonly endpoint: string;
@@ -31,6 +46,8 @@ export interface ThrottleProxy {
   clearLog(): void;
   /** A bucket in front of the emulator (starting full), or none (`undefined`: everything passes). */
   setThrottle(settings: ThrottleSettings | undefined): void;
+  /** Answers credential calls of the registry's identities locally, or (`undefined`) forwards all. */
+  setLocalAnswers(settings: LocalAnswers | undefined): void;
   close(): Promise<void>;
 }
 
@@ -45,6 +62,7 @@ export async function startThrottleProxy(upstream: string): Promise<ThrottleProx
   const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
   const calls: ProxyCall[] = [];
   let bucket: { settings: ThrottleSettings; tokens: number; updatedAt: number } | undefined;
+  let local: LocalAnswers | undefined;
 
   const takeToken = (now: number): boolean => {
     if (bucket === undefined) return true;
@@ -64,6 +82,14 @@ export async function startThrottleProxy(upstream: string): Promise<ThrottleProx
       const protocol = req.headers['x-amz-target'] === undefined ? queryProtocol : jsonProtocol;
       const reply = protocol.failure(new ApiError('throttling', 'Rate exceeded'), randomUUID());
       calls.push({ at, accessKeyId, status: reply.status, throttled: true });
+      res.writeHead(reply.status, { ...reply.headers, date: new Date().toUTCString(), 'content-length': String(Buffer.byteLength(reply.body)) });
+      res.end(reply.body);
+      return;
+    }
+    const answers = local;
+    if (answers !== undefined && req.headers['x-amz-target'] === undefined && answers.identities.find(accessKeyId) !== undefined) {
+      const reply = await answerLocally(req, body, answers);
+      calls.push({ at, accessKeyId, status: reply.status, throttled: false });
       res.writeHead(reply.status, { ...reply.headers, date: new Date().toUTCString(), 'content-length': String(Buffer.byteLength(reply.body)) });
       res.end(reply.body);
       return;
@@ -103,6 +129,9 @@ export async function startThrottleProxy(upstream: string): Promise<ThrottleProx
     setThrottle: (settings) => {
       bucket = settings === undefined ? undefined : { settings, tokens: settings.burst, updatedAt: Date.now() };
     },
+    setLocalAnswers: (settings) => {
+      local = settings;
+    },
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
@@ -110,6 +139,29 @@ export async function startThrottleProxy(upstream: string): Promise<ThrottleProx
       await closed;
     },
   };
+}
+
+/**
+ * A `GetClusterCredentials` answer without PostgreSQL: the emulator changes a login role in a
+ * committed transaction for every call, serialised, which a fleet's herd of hundreds of calls turns
+ * into seconds of queueing (more on a busy machine). That would measure the emulator's PostgreSQL,
+ * not the library's calls; the fleet never logs in, so the role does not matter.
+ */
+async function answerLocally(req: IncomingMessage, body: Buffer, answers: LocalAnswers) {
+  const requestId = randomUUID();
+  const url = new URL(req.url ?? '/', 'http://proxy.invalid');
+  const arrived = { method: req.method ?? 'POST', path: url.pathname, query: {}, headers: req.headers, body };
+  const call = queryProtocol.parse(arrived);
+  if (answers.latencyMs > 0) await sleep(answers.latencyMs);
+  try {
+    await verifySigV4(arrived, { service: 'redshift', region: answers.region, now: new Date(), identities: answers.identities });
+    if (call.known !== 'GetClusterCredentials') throw call.error ?? new ApiError('unknownOperation', `Unknown operation ${call.operation}`);
+    const dbUser = `${call.params.AutoCreate === true ? 'IAMA' : 'IAM'}:${String(call.params.DbUser)}`;
+    const password = `AMA${randomBytes(48).toString('base64')}`;
+    return queryProtocol.success(call.known, { dbUser, password, expiration: new Date(Date.now() + answers.lifetimeSeconds * 1000) }, requestId);
+  } catch (error) {
+    return queryProtocol.failure(error instanceof ApiError ? error : new ApiError('internal', String(error)), requestId);
+  }
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
