@@ -96,7 +96,7 @@ export function buildResult(parts: {
 function judge(storm: readonly StormResult[], steady: SteadyResult): Goal[] {
   const generations = steady.refreshes.background + steady.refreshes.waited;
   const stormCalls = storm.map((run) => `${run.awsCalls.library} for ${run.clients}`).join(', ');
-  return [
+  const goals: Goal[] = [
     {
       goal: 'p99 connect latency within 5% of a static password, across refresh boundaries',
       met: steady.p99RatioToStatic <= 1.05,
@@ -124,7 +124,15 @@ function judge(storm: readonly StormResult[], steady: SteadyResult): Goal[] {
         `${steady.refreshes.background} background refreshes, ${steady.refreshes.waited} waited for (cold start: ${steady.coldStartWaits} connection)`,
     },
   ];
+  const missedBy = [
+    `x${round(steady.p99RatioToStatic / 1.05, 3)} the limit (x${steady.p99RatioToStatic} vs x1.05)`,
+    `${Math.max(...storm.map((run) => run.awsCalls.library))} calls for one storm`,
+    `${steady.awsCalls.library - generations} calls more than generations`,
+    `${steady.connectionsWaitedOnAws} waits over 0`,
+  ];
+  return goals.map((goal, index) => (goal.met ? goal : { ...goal, missedBy: missedBy[index] }));
 }
+
 
 /** A goal "value <= limit": met, or missed by the ratio to the limit (or the excess, for a limit of 0). */
 function atMost(goal: string, value: number, limit: number, measured: string): Goal {
@@ -143,6 +151,11 @@ function judgeFleet(fleet: FleetResult): Goal[] {
   const sparseDefault = sparse.variants.find((variant) => variant.keepWarm === undefined);
   const sparseWaits = sparseDefault?.waitsAfterFirstLogin ?? NaN;
   const failed = fleets.reduce((sum, run) => sum + run.failedFirstLifetime + run.failedLater, 0);
+  // Call counts of a fleet whose connects failed undercount what it would ask for: such a goal is
+  // not met, whatever the numbers say.
+  const unhealthy = fleets.filter((run) => run.failedFirstLifetime + run.failedLater > 0).map((run) => `N=${run.caches}`);
+  const healthy = (goal: Goal): Goal =>
+    unhealthy.length === 0 ? goal : { ...goal, met: false, missedBy: `no valid measurement: connects failed at ${unhealthy.join(', ')}` };
   return [
     // Without this, a fleet whose calls never got through would look as if it met the call targets.
     atMost(
@@ -150,20 +163,20 @@ function judgeFleet(fleet: FleetResult): Goal[] {
       failed,
       0,
       fleets.map((run) => `N=${run.caches}: ${run.failedFirstLifetime + run.failedLater} of ${run.connects} failed`).join('; ') +
-        (fleets.find((run) => run.firstError !== undefined)?.firstError?.slice(0, 120) ?? ''),
+        (fleets.find((run) => run.firstError !== undefined)?.firstError?.slice(0, 120)?.replace(/^/, '; first: ') ?? ''),
     ),
-    atMost(
+    healthy(atMost(
       `fleet: peak AWS calls/s after the cold start <= 2 x N / W (W = ${W} s)`,
       worstPeak,
       1,
       fleets.map((run) => `N=${run.caches}: ${run.peakCallsPerSecond}/s = x${run.peakRatioToN} N = x${run.peakRatioToTarget} of 2N/W (${run.peakTarget}/s)`).join('; '),
-    ),
-    atMost(
+    )),
+    healthy(atMost(
       'fleet: calls per process per lifetime within +10 % of a fleet-free process',
       worstCalls / baselineCalls,
       1.1,
       `fleet-free: ${baselineCalls}; ` + fleets.map((run) => `N=${run.caches}: ${run.callsPerCachePerLifetime} (x${round(run.callsPerCachePerLifetime / baselineCalls, 3)})`).join('; '),
-    ),
+    )),
     atMost(
       `throttled fleet at half of demand (N=${throttled.caches}): <= 2 calls per process per lifetime`,
       throttled.callsPerCachePerLifetime,

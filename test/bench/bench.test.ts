@@ -83,8 +83,8 @@ describe('npm run bench -- --quick', () => {
     const { fleet } = result;
     expect(fleet.fleets.map((run) => run.caches)).toEqual([10]);
     for (const run of [fleet.baseline, ...fleet.fleets, fleet.throttled]) {
-      // Every cache fetched at its cold start, and each connect is counted.
-      expect(run.coldStartCalls).toBeGreaterThanOrEqual(run.caches);
+      // Every cache fetched at least once (the proxy saw it), and each connect is counted.
+      expect(run.awsCalls).toBeGreaterThanOrEqual(run.caches);
       expect(run.awsCalls).toBeGreaterThanOrEqual(run.coldStartCalls);
       expect(run.connects).toBeGreaterThan(run.caches);
       expect(run.peakCallsPerSecondByRound.length).toBeGreaterThanOrEqual(1);
