@@ -1,16 +1,30 @@
 // The Redshift API emulator in a process of its own: its work stands for AWS's, so it must not
 // share the event loop whose connect latencies the bench measures.
-import { startRedshiftEmulator, type EmulatorCall, type RedshiftEmulator } from '../lib/testing';
-import type { EmulatorReply, EmulatorRequest, EmulatorStarted } from './emulator-protocol';
+import { startRedshiftEmulator, type RedshiftEmulator } from '../lib/testing';
+import type { EmulatorReply, EmulatorRequest, EmulatorValue } from './emulator-protocol';
+import { IdentityRegistry } from '../lib/testing/emulator/identities';
+import { startThrottleProxy, type ThrottleProxy } from './throttle-proxy';
 
 let emulator: RedshiftEmulator | undefined;
+let proxy: ThrottleProxy | undefined;
+// Identities whose credential calls the proxy answers itself (see `answerLocally`), with the
+// emulator's latency and lifetime.
+const proxyAnswered = new IdentityRegistry();
+const local = { latencyMs: 0, lifetimeSeconds: 900 };
 
-async function handle(request: EmulatorRequest): Promise<EmulatorStarted | readonly EmulatorCall[] | undefined> {
+function updateLocalAnswers(): void {
+  if (emulator !== undefined) proxy?.setLocalAnswers({ ...local, region: emulator.region, identities: proxyAnswered });
+}
+
+async function handle(request: EmulatorRequest): Promise<EmulatorValue> {
   if (request.method === 'start') {
     emulator = await startRedshiftEmulator(request.options);
-    return { endpoint: emulator.endpoint, region: emulator.region, identity: emulator.identities.iamUser };
+    proxy = await startThrottleProxy(emulator.endpoint);
+    local.latencyMs = request.options.latencyMs ?? 0;
+    updateLocalAnswers();
+    return { endpoint: emulator.endpoint, region: emulator.region, identity: emulator.identities.iamUser, proxyEndpoint: proxy.endpoint };
   }
-  if (emulator === undefined) throw new Error('the emulator is not started');
+  if (emulator === undefined || proxy === undefined) throw new Error('the emulator is not started');
   switch (request.method) {
     case 'calls':
       return emulator.calls;
@@ -19,11 +33,32 @@ async function handle(request: EmulatorRequest): Promise<EmulatorStarted | reado
       return undefined;
     case 'setLatency':
       emulator.setLatency(request.ms);
+      local.latencyMs = request.ms;
+      updateLocalAnswers();
       return undefined;
     case 'setExpiryOverride':
       emulator.setExpiryOverride(request.seconds);
+      local.lifetimeSeconds = request.seconds ?? 900;
+      updateLocalAnswers();
+      return undefined;
+    case 'addIdentities': {
+      const started = emulator;
+      return request.names.map((name) => {
+        const identity = started.addIdentity({ arn: `arn:aws:iam::${started.accountId}:user/${name}` });
+        if (request.answeredByProxy) proxyAnswered.add(identity);
+        return identity;
+      });
+    }
+    case 'proxyLog':
+      return proxy.log();
+    case 'clearProxyLog':
+      proxy.clearLog();
+      return undefined;
+    case 'setThrottle':
+      proxy.setThrottle(request.settings);
       return undefined;
     case 'close':
+      await proxy.close();
       await emulator.close();
       return undefined;
   }
@@ -38,7 +73,7 @@ process.on('message', (request: EmulatorRequest) => {
 
 // The bench died or went away: do not linger with open PostgreSQL connections.
 process.on('disconnect', () => {
-  void (emulator?.close() ?? Promise.resolve()).finally(() => process.exit(0));
+  void Promise.all([proxy?.close(), emulator?.close()]).finally(() => process.exit(0));
 });
 
 function reply(message: EmulatorReply, last: boolean): void {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { FleetSettings } from './fleet';
 
 /** What one `npm run bench` measures, and how long for. */
 export interface BenchOptions {
@@ -25,6 +26,12 @@ export interface BenchOptions {
   readonly hotPathMs: number;
   /** Refresh cycles between the two heap snapshots. */
   readonly refreshCycles: number;
+  /** The fleet, throttled-fleet and sparse-traffic runs. */
+  readonly fleet: FleetSettings;
+  /** Child processes per variant of the cold-start measurements. */
+  readonly coldStartRepeats: number;
+  /** Distinct targets beyond the first in the memory-per-target measurement. */
+  readonly extraTargets: number;
 }
 
 const USAGE = `Usage: npm run bench -- [options]
@@ -38,6 +45,13 @@ const USAGE = `Usage: npm run bench -- [options]
   --naive-seconds <s>      length of the naive steady-state run (default 15; quick 2)
   --concurrency <n>        connections opened in parallel in the steady state (default 4)
   --refresh-cycles <n>     refresh cycles for the heap check (default 2000; quick 100)
+  --fleet <n,n,...>        fleet sizes, independent caches (default 50,200,500; quick 10);
+                           the largest also runs throttled
+  --fleet-processes <n>    child processes a fleet is spread over (default 10; quick 2)
+  --fleet-lifetime-seconds <s>  credential lifetime in the fleet runs (default 8; quick 2)
+  --fleet-lifetimes <n>    length of each fleet run in lifetimes (default 4; quick 2)
+  --cold-start-repeats <n> child processes per variant for the cold start (default 6; quick 1)
+  --extra-targets <n>      targets added in the memory-per-target check (default 100; quick 10)
   --help                   show this text`;
 
 /** Parses the command line; prints usage and exits on `--help`. Throws on a bad value. */
@@ -56,6 +70,12 @@ export function parseBenchArgs(argv: readonly string[], defaultOutDir: string): 
       'naive-seconds': { type: 'string' },
       concurrency: { type: 'string' },
       'refresh-cycles': { type: 'string' },
+      fleet: { type: 'string' },
+      'fleet-processes': { type: 'string' },
+      'fleet-lifetime-seconds': { type: 'string' },
+      'fleet-lifetimes': { type: 'string' },
+      'cold-start-repeats': { type: 'string' },
+      'extra-targets': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -80,6 +100,32 @@ export function parseBenchArgs(argv: readonly string[], defaultOutDir: string): 
     concurrency: number(values.concurrency, 4, 'concurrency', 1),
     hotPathMs: quick ? 200 : 1500,
     refreshCycles: number(values['refresh-cycles'], quick ? 100 : 2000, 'refresh-cycles', 10),
+    fleet: fleetSettings(values, quick),
+    coldStartRepeats: number(values['cold-start-repeats'], quick ? 1 : 6, 'cold-start-repeats', 1),
+    extraTargets: number(values['extra-targets'], quick ? 10 : 100, 'extra-targets', 1),
+  };
+}
+
+function fleetSettings(values: Record<string, string | boolean | undefined>, quick: boolean): FleetSettings {
+  const raw = (name: string) => (typeof values[name] === 'string' ? values[name] : undefined);
+  const sizesRaw = raw('fleet');
+  const sizes = sizesRaw === undefined ? (quick ? [10] : [50, 200, 500]) : sizesRaw.split(',').map((size) => number(size, 0, 'fleet', 1));
+  const lifetimeSeconds = number(raw('fleet-lifetime-seconds'), quick ? 2 : 8, 'fleet-lifetime-seconds', 2);
+  // The default window for a short lifetime: a quarter of it. Time-scaled from Redshift's 900 s and
+  // 60 s, connects every lifetime/8 stand for a busy process (one every ~2 minutes at least), and a
+  // connect deadline of half a lifetime for a generous connectionTimeoutMillis: the emulator's
+  // 100 ms latency does not scale down with the lifetimes.
+  return {
+    sizes,
+    processes: number(raw('fleet-processes'), quick ? 2 : 10, 'fleet-processes', 1),
+    baselineCaches: quick ? 2 : 10,
+    lifetimeSeconds,
+    windowSeconds: lifetimeSeconds / 4,
+    lifetimes: number(raw('fleet-lifetimes'), quick ? 2 : 4, 'fleet-lifetimes', 2),
+    connectIntervalSeconds: lifetimeSeconds / 8,
+    connectTimeoutSeconds: lifetimeSeconds / 2,
+    throttledSize: Math.max(...sizes),
+    sparsePools: quick ? 3 : 10,
   };
 }
 

@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { EmulatorCall, EmulatorIdentity, RedshiftEmulatorOptions } from '../lib/testing';
 import type { EmulatorReply, EmulatorRequest, EmulatorStarted } from './emulator-protocol';
+import type { ProxyCall, ThrottleSettings } from './throttle-proxy';
 
 type Pending = { resolve: (value: EmulatorReply) => void; reject: (error: Error) => void };
 // Omit applied to each member of the union, so every method keeps its own fields.
@@ -19,6 +20,19 @@ export interface RemoteEmulator {
   clearCalls(): Promise<void>;
   setLatency(ms: number): Promise<void>;
   setExpiryOverride(seconds: number | undefined): Promise<void>;
+  /** The proxy in front of the emulator: every request logged, optionally a token bucket. */
+  readonly proxyEndpoint: string;
+  /**
+   * Registers IAM users `arn:aws:iam::<account>:user/<name>` and returns their keys. With
+   * `answeredByProxy`, the proxy answers their `GetClusterCredentials` calls itself (SigV4 checked,
+   * no PostgreSQL role behind the password): for callers that never log in.
+   */
+  addIdentities(names: readonly string[], answeredByProxy: boolean): Promise<readonly EmulatorIdentity[]>;
+  /** Requests that went through the proxy since the last `clearProxyLog()`. */
+  proxyLog(): Promise<readonly ProxyCall[]>;
+  clearProxyLog(): Promise<void>;
+  /** Sets (or, with `undefined`, removes) the proxy's token bucket. */
+  setThrottle(settings: ThrottleSettings | undefined): Promise<void>;
   /** Stops the emulator and waits for its process to exit. Idempotent. */
   close(): Promise<void>;
 }
@@ -45,6 +59,10 @@ export async function startRemoteEmulator(options: RedshiftEmulatorOptions): Pro
     clearCalls: async () => void (await request({ method: 'clearCalls' })),
     setLatency: async (ms) => void (await request({ method: 'setLatency', ms })),
     setExpiryOverride: async (seconds) => void (await request({ method: 'setExpiryOverride', seconds })),
+    addIdentities: async (names, answeredByProxy) => (await request({ method: 'addIdentities', names, answeredByProxy })) as readonly EmulatorIdentity[],
+    proxyLog: async () => (await request({ method: 'proxyLog' })) as readonly ProxyCall[],
+    clearProxyLog: async () => void (await request({ method: 'clearProxyLog' })),
+    setThrottle: async (settings) => void (await request({ method: 'setThrottle', settings })),
     close: () => (closing ??= request({ method: 'close' }).then(() => exited, () => exited)),
   };
 }

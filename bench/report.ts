@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatInterval, type LatencySummary } from './percentiles';
+import type { FleetResult, FleetRunResult } from './fleet';
 import type { BenchResult } from './result';
 import type { SteadyResult } from './steady';
 import { VARIANTS } from './variants';
@@ -68,11 +69,92 @@ export function formatReport(result: BenchResult): string {
       : `- Package: ${kb(install.pack.tarballBytes)} tarball, ${kb(install.pack.unpackedBytes)} unpacked, ${install.pack.files} files` +
           (install.pack.distUpToDate ? '' : ' (dist/ is older than lib/: run `npm run build` for current numbers)'),
     '',
+    ...fleetLines(result.fleet),
+    '',
+    ...startLines(result),
+    '',
     '### Goals',
     '',
-    table(['goal', 'met', 'measured'], result.goals.map((goal) => [goal.goal, goal.met ? 'yes' : 'NO', goal.measured])),
+    table(['goal', 'met', 'measured'], result.goals.map((goal) => [goal.goal, goal.met ? 'yes' : `NO, missed by ${goal.missedBy ?? '?'}`, goal.measured])),
+    '',
+    `Bench duration ${result.benchSeconds} s (${Object.entries(result.sectionSeconds).map(([name, seconds]) => `${name} ${seconds} s`).join(', ')}).`,
   );
   return lines.join('\n');
+}
+
+function fleetLines(fleet: FleetResult): string[] {
+  const { settings } = fleet;
+  const row = (run: FleetRunResult) => [
+    run.label,
+    String(run.caches),
+    String(run.processes),
+    run.throttle === undefined ? '-' : `${run.throttle.ratePerSecond}/s, burst ${run.throttle.burst}`,
+    String(run.awsCalls),
+    String(run.coldStartCalls),
+    String(run.throttledCalls),
+    run.peakCallsPerSecondByRound.join(' / '),
+    `x${run.peakRatioToN}`,
+    `x${run.peakRatioToTarget}`,
+    String(run.callsPerCachePerLifetime),
+    String(run.maxCallsPerCachePerLifetime),
+    `${run.waitsAfterFirst} (${run.waitsPerCachePerLifetime}/process/lifetime, p99 ${run.waitMs.p99} ms)`,
+    `${run.failedFirstLifetime} / ${run.failedLater}`,
+  ];
+  return [
+    `### Fleet (independent caches in ${settings.processes} child processes, one AWS identity each, started at one instant; ` +
+      `lifetime ${settings.lifetimeSeconds} s, refresh window W = ${settings.windowSeconds} s, one connect per ${settings.connectIntervalSeconds} s per process, ` +
+      `${settings.lifetimes} lifetimes, connect deadline ${settings.connectTimeoutSeconds} s)`,
+    '',
+    table(
+      ['run', 'N', 'processes', 'token bucket', 'AWS calls', 'at cold start', 'throttled', 'peak calls/s per lifetime after the cold start', 'peak x N',
+        'peak x 2N/W', 'calls per process per lifetime', 'most by one process', 'waits after first connect', 'failed connects (1st lifetime / later)'],
+      [fleet.baseline, ...fleet.fleets, fleet.throttled].map(row),
+    ),
+    '',
+    `Throttled: the proxy answers Throttling once its token bucket is empty; it refills at half of demand, where demand is N calls per refresh window. ` +
+      `First failure: ${fleet.throttled.firstError ?? 'none'}.`,
+    '',
+    `### Sparse traffic (${fleet.sparse.settings.pools} pools per variant, real logins, one connect per ~${fleet.sparse.settings.meanIntervalSeconds} s ` +
+      `(exponential), lifetime ${fleet.sparse.settings.lifetimeSeconds} s, W = ${fleet.sparse.settings.windowSeconds} s, ${fleet.sparse.settings.durationSeconds} s)`,
+    '',
+    table(
+      ['keepWarm', 'connects', 'waited on AWS after the first login', 'failed', 'AWS calls per pool per lifetime'],
+      fleet.sparse.variants.map((variant) => [
+        String(variant.keepWarm ?? 'default'),
+        String(variant.connects),
+        String(variant.waitsAfterFirstLogin),
+        String(variant.failedConnects),
+        String(variant.awsCallsPerPoolPerLifetime),
+      ]),
+    ),
+  ];
+}
+
+function startLines(result: BenchResult): string[] {
+  const { coldStart, targets } = result;
+  return [
+    `### Cold start (fresh child processes, variants interleaved, median of ${coldStart.repeats}; the package compiled from lib/ to CommonJS)`,
+    '',
+    table(
+      ['', 'CPU ms', 'wall ms', 'x pg (CPU)'],
+      [
+        ["require('pg')", String(coldStart.requireCpuMs.pg), String(coldStart.requireWallMs.pg), '1'],
+        ['require(package)', String(coldStart.requireCpuMs.package), String(coldStart.requireWallMs.package), String(coldStart.requireCpuRatio)],
+      ],
+    ),
+    '',
+    table(
+      ['process start -> first query', 'ms', 'CPU ms'],
+      (['static', 'naive', 'library'] as const).map((variant) => [variant, String(coldStart.firstQueryMs[variant]), String(coldStart.firstQueryCpuMs[variant])]),
+    ),
+    '',
+    `Library: x${coldStart.firstQueryRatioToNaive} the naive callback, x${coldStart.firstQueryRatioToStatic} a static password.`,
+    '',
+    '### Memory per target',
+    '',
+    `- ${targets.extraTargets} extra targets (distinct database users, one AWS identity): ${targets.heapPerExtraTargetBytes} bytes of heap each; ` +
+      `the identity's provider function was called ${targets.identityResolutions} times.`,
+  ];
 }
 
 function steadyRows(steady: SteadyResult): string[][] {

@@ -1,4 +1,6 @@
 import { cpus, loadavg, totalmem } from 'node:os';
+import type { ColdStartResult } from './cold-start';
+import type { FleetResult } from './fleet';
 import type { HeapResult } from './heap';
 import type { HotPathResult } from './hot-path';
 import type { InstallFootprint } from './install-size';
@@ -6,12 +8,15 @@ import type { BenchOptions } from './options';
 import { formatInterval } from './percentiles';
 import type { SteadyResult } from './steady';
 import type { StormResult } from './storm';
+import type { TargetsResult } from './targets';
 
 /** One goal of the library, and whether this run met it. */
 export interface Goal {
   readonly goal: string;
   readonly met: boolean;
   readonly measured: string;
+  /** How far the measurement is from the goal when missed (e.g. `x1.4 the limit`). */
+  readonly missedBy?: string;
 }
 
 /** Everything one run measured: the content of `bench/results/latest.json`. */
@@ -35,7 +40,12 @@ export interface BenchResult {
   readonly heapGrowthBytes: number;
   readonly heap: HeapResult;
   readonly install: InstallFootprint;
+  readonly fleet: FleetResult;
+  readonly coldStart: ColdStartResult;
+  readonly targets: TargetsResult;
   readonly goals: readonly Goal[];
+  /** Wall time of each section, in seconds. */
+  readonly sectionSeconds: Readonly<Record<string, number>>;
   readonly benchSeconds: number;
 }
 
@@ -49,6 +59,10 @@ export function buildResult(parts: {
   hotPath: HotPathResult;
   heap: HeapResult;
   install: InstallFootprint;
+  fleet: FleetResult;
+  coldStart: ColdStartResult;
+  targets: TargetsResult;
+  sectionSeconds: Readonly<Record<string, number>>;
   benchSeconds: number;
 }): BenchResult {
   const { outDir: _outDir, ...settings } = parts.options;
@@ -70,7 +84,11 @@ export function buildResult(parts: {
     heapGrowthBytes: parts.heap.heapGrowthBytes,
     heap: parts.heap,
     install: parts.install,
-    goals: judge(parts.storm, parts.steady),
+    fleet: parts.fleet,
+    coldStart: parts.coldStart,
+    targets: parts.targets,
+    goals: [...judge(parts.storm, parts.steady), ...judgeFleet(parts.fleet), ...judgeStart(parts.coldStart, parts.targets)],
+    sectionSeconds: parts.sectionSeconds,
     benchSeconds: parts.benchSeconds,
   };
 }
@@ -78,7 +96,7 @@ export function buildResult(parts: {
 function judge(storm: readonly StormResult[], steady: SteadyResult): Goal[] {
   const generations = steady.refreshes.background + steady.refreshes.waited;
   const stormCalls = storm.map((run) => `${run.awsCalls.library} for ${run.clients}`).join(', ');
-  return [
+  const goals: Goal[] = [
     {
       goal: 'p99 connect latency within 5% of a static password, across refresh boundaries',
       met: steady.p99RatioToStatic <= 1.05,
@@ -106,4 +124,112 @@ function judge(storm: readonly StormResult[], steady: SteadyResult): Goal[] {
         `${steady.refreshes.background} background refreshes, ${steady.refreshes.waited} waited for (cold start: ${steady.coldStartWaits} connection)`,
     },
   ];
+  const missedBy = [
+    `x${round(steady.p99RatioToStatic / 1.05, 3)} the limit (x${steady.p99RatioToStatic} vs x1.05)`,
+    `${Math.max(...storm.map((run) => run.awsCalls.library))} calls for one storm`,
+    `${steady.awsCalls.library - generations} calls more than generations`,
+    `${steady.connectionsWaitedOnAws} waits over 0`,
+  ];
+  return goals.map((goal, index) => (goal.met ? goal : { ...goal, missedBy: missedBy[index] }));
+}
+
+
+/** A goal "value <= limit": met, or missed by the ratio to the limit (or the excess, for a limit of 0). */
+function atMost(goal: string, value: number, limit: number, measured: string): Goal {
+  const met = value <= limit;
+  if (met) return { goal, met, measured };
+  const missedBy = limit > 0 ? `x${round(value / limit, 2)} the limit (${round(value, 3)} vs ${limit})` : `${round(value, 3)} over 0`;
+  return { goal, met, measured, missedBy };
+}
+
+function judgeFleet(fleet: FleetResult): Goal[] {
+  const { settings, baseline, fleets, throttled, sparse } = fleet;
+  const W = settings.windowSeconds;
+  const worstPeak = Math.max(...fleets.map((run) => run.peakRatioToTarget));
+  const worstCalls = Math.max(...fleets.map((run) => run.callsPerCachePerLifetime));
+  const baselineCalls = baseline.callsPerCachePerLifetime;
+  const sparseDefault = sparse.variants.find((variant) => variant.keepWarm === undefined);
+  const sparseWaits = sparseDefault?.waitsAfterFirstLogin ?? NaN;
+  const failed = fleets.reduce((sum, run) => sum + run.failedFirstLifetime + run.failedLater, 0);
+  // Call counts of a fleet whose connects failed undercount what it would ask for: such a goal is
+  // not met, whatever the numbers say.
+  const unhealthy = fleets.filter((run) => run.failedFirstLifetime + run.failedLater > 0).map((run) => `N=${run.caches}`);
+  const healthy = (goal: Goal): Goal =>
+    unhealthy.length === 0 ? goal : { ...goal, met: false, missedBy: `no valid measurement: connects failed at ${unhealthy.join(', ')}` };
+  return [
+    // Without this, a fleet whose calls never got through would look as if it met the call targets.
+    atMost(
+      'fleet (unthrottled): every connect succeeds, so that the call counts below mean something',
+      failed,
+      0,
+      fleets.map((run) => `N=${run.caches}: ${run.failedFirstLifetime + run.failedLater} of ${run.connects} failed`).join('; ') +
+        (fleets.find((run) => run.firstError !== undefined)?.firstError?.slice(0, 120)?.replace(/^/, '; first: ') ?? ''),
+    ),
+    healthy(atMost(
+      `fleet: peak AWS calls/s after the cold start <= 2 x N / W (W = ${W} s)`,
+      worstPeak,
+      1,
+      fleets.map((run) => `N=${run.caches}: ${run.peakCallsPerSecond}/s = x${run.peakRatioToN} N = x${run.peakRatioToTarget} of 2N/W (${run.peakTarget}/s)`).join('; '),
+    )),
+    healthy(atMost(
+      'fleet: calls per process per lifetime within +10 % of a fleet-free process',
+      worstCalls / baselineCalls,
+      1.1,
+      `fleet-free: ${baselineCalls}; ` + fleets.map((run) => `N=${run.caches}: ${run.callsPerCachePerLifetime} (x${round(run.callsPerCachePerLifetime / baselineCalls, 3)})`).join('; '),
+    )),
+    atMost(
+      `throttled fleet at half of demand (N=${throttled.caches}): <= 2 calls per process per lifetime`,
+      throttled.callsPerCachePerLifetime,
+      2,
+      `${throttled.callsPerCachePerLifetime} calls per process per lifetime (${throttled.throttledCalls} of ${throttled.awsCalls} calls throttled), ` +
+        `${throttled.waitsAfterFirst} waits after the first connect`,
+    ),
+    atMost(
+      `throttled fleet (N=${throttled.caches}): no failed connect after the first lifetime`,
+      throttled.failedLater,
+      0,
+      `${throttled.failedLater} of ${throttled.connects} connects failed after the first lifetime, ${throttled.failedFirstLifetime} in it` +
+        (throttled.firstError === undefined ? '' : ` (first: ${throttled.firstError.slice(0, 120)})`),
+    ),
+    atMost(
+      'sparse traffic: no connect waits on AWS after the first login',
+      sparseWaits,
+      0,
+      sparse.variants.map((variant) => `keepWarm ${variant.keepWarm ?? 'default'}: ${variant.waitsAfterFirstLogin} waits in ${variant.connects} connects of ${variant.pools} pools`).join('; '),
+    ),
+  ];
+}
+
+function judgeStart(coldStart: ColdStartResult, targets: TargetsResult): Goal[] {
+  return [
+    atMost(
+      "loading the package <= x1.2 the CPU of require('pg')",
+      coldStart.requireCpuRatio,
+      1.2,
+      `${coldStart.requireCpuMs.package} ms vs ${coldStart.requireCpuMs.pg} ms CPU: x${coldStart.requireCpuRatio} (median of ${coldStart.repeats})`,
+    ),
+    atMost(
+      "process start -> first query <= the naive callback's",
+      coldStart.firstQueryRatioToNaive,
+      1,
+      `library ${coldStart.firstQueryMs.library} ms, naive ${coldStart.firstQueryMs.naive} ms, static ${coldStart.firstQueryMs.static} ms (median of ${coldStart.repeats})`,
+    ),
+    atMost(
+      'heap per extra target <= 8 KiB',
+      targets.heapPerExtraTargetBytes,
+      8192,
+      `${targets.heapPerExtraTargetBytes} bytes per target (${targets.extraTargets} extra targets)`,
+    ),
+    atMost(
+      'one identity resolution per AWS identity, however many targets',
+      targets.identityResolutions / targets.identities,
+      1,
+      `${targets.identityResolutions} resolutions of ${targets.identities} identity for ${targets.extraTargets + 1} targets`,
+    ),
+  ];
+}
+
+function round(value: number, decimals: number): number {
+  const scale = 10 ** decimals;
+  return Math.round(value * scale) / scale;
 }

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
+import { describeError } from './describe-error';
 import { ratio, round } from './percentiles';
 import type { BenchStand } from './stand';
 import { createVariantPool, VARIANTS, type Variant } from './variants';
@@ -99,9 +100,4 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? (sorted[middle] ?? NaN) : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
 }
 
-/** An error's code and message; pg and the SDK never put the password in either. */
-export function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' ? `${code}: ${error.message}` : error.message;
-}
+export { describeError };

@@ -22,14 +22,14 @@ describe('npm run bench -- --quick', () => {
       ({ stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick', '--out', outDir], {
         cwd: root,
         env: { ...process.env, TEST_PG_URL: url },
-        timeout: 55_000,
+        timeout: 170_000,
       }));
     } catch (error) {
       const { stderr } = error as { stderr?: string };
       throw new Error(`the bench failed: ${String(error)}\n${stderr?.slice(-3000) ?? ''}`);
     }
     result = JSON.parse(await readFile(join(outDir, 'latest.json'), 'utf8')) as BenchResult;
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await rm(outDir, { recursive: true, force: true });
@@ -77,7 +77,53 @@ describe('npm run bench -- --quick', () => {
     expect(result.heap.heapSamplesBytes).toHaveLength(5);
     expect(result.install.directDependencies).toContain('@aws-sdk/client-redshift');
     expect(result.install.dependencyCount).toBeGreaterThanOrEqual(result.install.directDependencies.length);
-    expect(result.goals.map((goal) => typeof goal.met)).toEqual(['boolean', 'boolean', 'boolean', 'boolean']);
+  });
+
+  it('runs the fleet, the throttled fleet and sparse traffic, counting every AWS call at the proxy', () => {
+    const { fleet } = result;
+    expect(fleet.fleets.map((run) => run.caches)).toEqual([10]);
+    for (const run of [fleet.baseline, ...fleet.fleets, fleet.throttled]) {
+      // Every cache fetched at least once (the proxy saw it), and each connect is counted.
+      expect(run.awsCalls).toBeGreaterThanOrEqual(run.caches);
+      expect(run.awsCalls).toBeGreaterThanOrEqual(run.coldStartCalls);
+      expect(run.connects).toBeGreaterThan(run.caches);
+      expect(run.peakCallsPerSecondByRound.length).toBeGreaterThanOrEqual(1);
+      expect(run.peakTarget).toBe((2 * run.caches) / fleet.settings.windowSeconds);
+      expect(Number.isFinite(run.callsPerCachePerLifetime)).toBe(true);
+    }
+    expect(fleet.fleets[0]?.throttle).toBeUndefined();
+    // Half of demand: N calls per window W, halved.
+    expect(fleet.throttled.throttle?.ratePerSecond).toBe(fleet.throttled.caches / fleet.settings.windowSeconds / 2);
+    expect(fleet.throttled.throttledCalls).toBeLessThanOrEqual(fleet.throttled.awsCalls);
+    expect(fleet.sparse.variants.map((variant) => variant.keepWarm ?? 'default')).toEqual(['default', false]);
+    for (const variant of fleet.sparse.variants) {
+      expect(variant.connects).toBeGreaterThan(variant.pools);
+      expect(variant.failedConnects).toBe(0);
+    }
+  });
+
+  it('measures the cold start and the memory per target in child processes', () => {
+    const { coldStart, targets } = result;
+    expect(coldStart.requireCpuMs.pg).toBeGreaterThan(0);
+    expect(coldStart.requireCpuMs.package).toBeGreaterThan(0);
+    expect(coldStart.requireCpuRatio).toBeCloseTo(coldStart.requireCpuMs.package / coldStart.requireCpuMs.pg, 2);
+    for (const variant of ['static', 'naive', 'library'] as const) expect(coldStart.firstQueryMs[variant]).toBeGreaterThan(0);
+    expect(targets.extraTargets).toBe(10);
+    expect(targets.identityResolutions).toBeGreaterThanOrEqual(1);
+    expect(Number.isFinite(targets.heapPerExtraTargetBytes)).toBe(true);
+  });
+
+  it('judges every target and says by how much a missed one is missed', () => {
+    expect(result.goals).toHaveLength(14);
+    for (const goal of result.goals) {
+      expect(typeof goal.met).toBe('boolean');
+      if (!goal.met) expect(goal.missedBy).toMatch(/\d/);
+    }
+    expect(stdout).toContain('### Fleet');
+    expect(stdout).toContain('### Sparse traffic');
+    expect(stdout).toContain('### Cold start');
+    expect(stdout).toContain('### Memory per target');
+    expect(Object.keys(result.sectionSeconds)).toEqual(['storm', 'steady', 'hotPath', 'heap', 'install', 'fleet', 'coldStart', 'targets']);
   });
 
   it('never writes a password', async () => {
