@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError } from '../lib/testing/emulator/errors';
 import type { IdentityRegistry } from '../lib/testing/emulator/identities';
 import { jsonProtocol } from '../lib/testing/emulator/json-protocol';
-import { queryProtocol } from '../lib/testing/emulator/query-protocol';
+import { redshiftQueryProtocol as queryProtocol } from '../lib/testing/emulator/query-protocol';
 import { verifySigV4 } from '../lib/testing/emulator/sigv4';
 
 /** One request as the proxy saw it: what AWS's rate limiter and call log would see. */
@@ -158,7 +158,8 @@ async function answerLocally(req: IncomingMessage, body: Buffer, answers: LocalA
     if (call.known !== 'GetClusterCredentials') throw call.error ?? new ApiError('unknownOperation', `Unknown operation ${call.operation}`);
     const dbUser = `${call.params.AutoCreate === true ? 'IAMA' : 'IAM'}:${String(call.params.DbUser)}`;
     const password = `AMA${randomBytes(48).toString('base64')}`;
-    return queryProtocol.success(call.known, { dbUser, password, expiration: new Date(Date.now() + answers.lifetimeSeconds * 1000) }, requestId);
+    const expiration = new Date(Date.now() + answers.lifetimeSeconds * 1000);
+    return queryProtocol.success(call.known, { members: { DbUser: dbUser, DbPassword: password, Expiration: expiration, NextRefreshTime: expiration }, secretMember: 'DbPassword' }, requestId);
   } catch (error) {
     return queryProtocol.failure(error instanceof ApiError ? error : new ApiError('internal', String(error)), requestId);
   }
