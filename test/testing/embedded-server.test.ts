@@ -8,6 +8,7 @@ import { allows, firstClosedDirectory } from '../../lib/testing/embedded/access'
 import { binariesIn } from '../../lib/testing/embedded/binaries';
 import { initdb } from '../../lib/testing/embedded/process';
 import { startEmbeddedServer } from '../../lib/testing/embedded/start';
+import { runTypeScript } from '../setup/run-child';
 
 /** Runs `use` with a fresh directory to hold the server's temp directory, so that leftovers can be listed. */
 async function withTmpdir<T>(use: (dir: string) => Promise<T>, mode = 0o755): Promise<T> {
@@ -73,6 +74,17 @@ describe('embedded PostgreSQL server', () => {
         await server.stop();
       }
       expect(await readdir(dir)).toEqual([]);
+    });
+  });
+
+  it('a server its caller forgot to stop neither keeps Node alive nor outlives it', async () => {
+    await withTmpdir(async (dir) => {
+      const port = await freePort();
+      const run = await runTypeScript('test/testing/fixtures/forgotten-server.ts', [dir, String(port)], { timeoutMs: 60_000 });
+      expect(run).toMatchObject({ code: 0, signal: null, stdout: 'started\n' });
+      expect(await readdir(dir)).toEqual([]);
+      const probe = new Client({ host: '127.0.0.1', port, user: 'postgres', password: 'forgotten-pw', database: 'postgres' });
+      await expect(probe.connect()).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     });
   });
 

@@ -58,10 +58,10 @@ export function initdb(settings: ServerSettings, passwordFile: string): Promise<
 
 /**
  * Starts the server and resolves once it accepts connections. The process does not keep Node
- * alive by itself (a forgotten server must not hang a test run); a process 'exit' hook stops it
- * at once if the caller never calls {@link RunningServer.stop}.
+ * alive by itself (a forgotten server must not hang a test run): the caller's process 'exit' hook
+ * ends it with the `kill` handed to `onSpawn`, which can be called at any time.
  */
-export async function startServer(settings: ServerSettings): Promise<RunningServer> {
+export async function startServer(settings: ServerSettings, onSpawn: (kill: () => void) => void): Promise<RunningServer> {
   const args = [
     '-D', settings.dataDir,
     '-p', String(settings.port),
@@ -75,8 +75,9 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
   const child = spawn(settings.binaries.postgres, args, spawnOptions(settings));
   forward(child, settings.log);
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
-  const killOnExit = () => child.kill('SIGQUIT');
-  process.once('exit', killOnExit);
+  onSpawn(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`the server did not accept connections within ${START_DEADLINE_MS / 1000} s`)), START_DEADLINE_MS);
@@ -95,16 +96,12 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
     });
   } catch (error) {
     await stopProcess(child, exited);
-    process.off('exit', killOnExit);
     throw error;
   }
   child.unref();
   for (const stream of [child.stdout, child.stderr]) (stream as { unref?: () => void } | null)?.unref?.();
   return {
-    stop: async () => {
-      await stopProcess(child, exited);
-      process.off('exit', killOnExit);
-    },
+    stop: () => stopProcess(child, exited),
   };
 }
 

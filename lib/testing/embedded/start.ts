@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +51,15 @@ export async function startEmbeddedServer(
   const runAs = overrides.runAs !== undefined ? overrides.runAs ?? undefined : userInfo().uid === 0 ? await postgresUser() : undefined;
   const parent = await mkdtemp(join(overrides.tmpdir ?? tmpdir(), 'pg-redshift-iam-'));
   let server: RunningServer | undefined;
+  // Last resort when the caller never stops the server (or exits while it starts): kill it and
+  // delete its directory. A SIGKILL of Node itself leaves both behind; nothing can help then.
+  let kill: (() => void) | undefined;
+  const onExit = () => {
+    kill?.();
+    rmSync(parent, { recursive: true, force: true, maxRetries: 3 });
+  };
+  process.once('exit', onExit);
+  const track = (handle: () => void) => (kill = handle);
   try {
     if (runAs) {
       await chmod(parent, 0o755);
@@ -77,16 +87,20 @@ export async function startEmbeddedServer(
     } finally {
       await rm(passwordFile, { force: true });
     }
-    server = await startServer(settings);
-    return lifecycle(server, settings, parent);
+    server = await startServer(settings, track);
+    return lifecycle(server, () => startServer(settings, track), async () => {
+      await rm(parent, { recursive: true, force: true });
+      process.off('exit', onExit);
+    });
   } catch (error) {
     await server?.stop().catch(() => undefined);
     await rm(parent, { recursive: true, force: true });
+    process.off('exit', onExit);
     throw error;
   }
 }
 
-function lifecycle(first: RunningServer, settings: ServerSettings, parent: string): EmbeddedServer {
+function lifecycle(first: RunningServer, start: () => Promise<RunningServer>, remove: () => Promise<void>): EmbeddedServer {
   let current: RunningServer | undefined = first;
   // One operation at a time: a restart racing a stop must not leave a server running.
   let queue: Promise<unknown> = Promise.resolve();
@@ -102,14 +116,14 @@ function lifecycle(first: RunningServer, settings: ServerSettings, parent: strin
         if (stopped) throw new TestPostgresError('restart(): the server was stopped.');
         await current?.stop();
         current = undefined;
-        current = await startServer(settings);
+        current = await start();
       }),
     stop: () =>
       serial(async () => {
         stopped = true;
         await current?.stop();
         current = undefined;
-        await rm(parent, { recursive: true, force: true });
+        await remove();
       }),
   };
 }
