@@ -80,9 +80,19 @@ export interface ChaosTargets {
   readonly settleLimitMs: number;
   /** Whether a credentials call (with its SDK retries) is under way. */
   readonly fetching: () => boolean;
+  /**
+   * Resolves true once a query that started at or after `since` succeeded, or false after
+   * `timeoutMs`. After a stall the chaos waits for it, so that the next fault cannot hide how long
+   * the stall took to heal.
+   */
+  readonly recovered: (since: number, timeoutMs: number) => Promise<boolean>;
+  /** How long after a stall's end the first query may take to succeed (the fetch deadline plus slack). */
+  readonly healLimitMs: number;
 }
 
-type Injected = Omit<ChaosEvent, 'settledMs'>;
+/** A fault as injected, before the chaos knows whether a fetch was left hanging. */
+export type InjectedFault = Omit<ChaosEvent, 'settledMs'>;
+type Injected = InjectedFault;
 
 // How the emulator's awsQuery API (provisioned clusters) names each injected fault in its call log.
 // How long after its deadline a stalled fetch may take to fail (timers, a busy event loop).
@@ -99,16 +109,16 @@ const FAULT_CODES: Readonly<Record<Exclude<EmulatorFaultKind, 'accessDenied'>, E
  * a short run covers them all, then random kinds. Waits between faults, and waits for queued
  * failures to be used up, so that faults never pile up into an outage nobody planned.
  */
-export async function runChaos(targets: ChaosTargets, until: number, onEvent: (event: ChaosEvent) => void): Promise<ChaosEvent[]> {
+export async function runChaos(targets: ChaosTargets, until: number, onFault: (fault: InjectedFault) => void): Promise<ChaosEvent[]> {
   const events: ChaosEvent[] = [];
   const queue = targets.prng.shuffle(FAULT_KINDS);
   while (queue.length > 0 || Date.now() < until) {
     const kind = queue.shift() ?? targets.prng.pick(FAULT_KINDS);
     const injected = await inject(kind, targets);
+    onFault(injected);
+    if (STALL_KINDS.includes(kind)) await targets.recovered(injected.until, targets.healLimitMs);
     // A call still retrying (e.g. after an outage) must not meet the next fault.
-    const event = { ...injected, settledMs: await fetchSettled(targets) };
-    events.push(event);
-    onEvent(event);
+    events.push({ ...injected, settledMs: await fetchSettled(targets) });
     await sleep(targets.prng.int(0, targets.lifetimeMs / 4));
   }
   return events;

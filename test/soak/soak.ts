@@ -2,11 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createRedshiftPool, type RedshiftPool } from '../../lib';
 import { sharedCacheCount } from '../../lib/credentials/registry';
 import { startRedshiftEmulator, startTestPostgres } from '../../lib/testing';
-import { runChaos, type ChaosEvent } from './chaos';
+import { runChaos, type ChaosEvent, type InjectedFault } from './chaos';
 import { classifyFailure, type ClassifiedFailure } from './classify';
 import { countingClientClass, type LoginCounters } from './counting-client';
 import type { QueryFailure } from './failures';
-import { CONNECT_SLACK_MS, connectionTimeoutFor, POOL_END_LIMIT_MS, SETTLE_SLACK_MS, within } from './limits';
+import { CONNECT_SLACK_MS, connectionTimeoutFor, HEAL_SLACK_MS, POOL_END_LIMIT_MS, SETTLE_SLACK_MS, within } from './limits';
 import { checkWrites, type LossReport } from './loss';
 import { startOutageProxy } from './outage-proxy';
 import { connectControl } from './postgres-control';
@@ -192,8 +192,10 @@ async function soak(options: SoakOptions, teardown: (() => unknown)[]): Promise<
 
   const failures: QueryFailure[] = [];
   let failuresDropped = 0;
-  const recoveries = new Map<ChaosEvent, number | undefined>();
-  const pending = new Set<ChaosEvent>();
+  // Keyed by the fault's start: faults come one after another.
+  const recoveries = new Map<number, number | undefined>();
+  const pending = new Set<InjectedFault>();
+  const recoveryWaiters = new Set<{ readonly since: number; readonly resolve: () => void }>();
   let firstSuccess: () => void = () => undefined;
   const warmedUp = new Promise<void>((resolve) => (firstSuccess = resolve));
   const workload = startWorkload({
@@ -205,10 +207,11 @@ async function soak(options: SoakOptions, teardown: (() => unknown)[]): Promise<
       firstSuccess();
       for (const event of pending) {
         if (queryStarted >= event.until) {
-          recoveries.set(event, at - event.until);
+          recoveries.set(event.at, at - event.until);
           pending.delete(event);
         }
       }
+      for (const waiter of recoveryWaiters) if (queryStarted >= waiter.since) waiter.resolve();
     },
     onFailure: (failure, error) => {
       scanner.scanError('query error', error);
@@ -245,10 +248,18 @@ async function soak(options: SoakOptions, teardown: (() => unknown)[]): Promise<
       fetchTimeoutMs,
       settleLimitMs: fetchTimeoutMs + SETTLE_SLACK_MS,
       fetching: () => pool.credentials.stats().refreshing,
+      recovered: async (since, timeoutMs) => {
+        let waiter: { since: number; resolve: () => void } | undefined;
+        const success = new Promise<true>((resolve) => recoveryWaiters.add((waiter = { since, resolve: () => resolve(true) })));
+        const result = await within(success, timeoutMs);
+        if (waiter) recoveryWaiters.delete(waiter);
+        return result ?? false;
+      },
+      healLimitMs: fetchTimeoutMs + HEAL_SLACK_MS,
     },
     Date.now() + options.seconds * 1000,
     (event) => {
-      recoveries.set(event, undefined);
+      recoveries.set(event.at, undefined);
       pending.add(event);
       log(`${event.kind}: ${event.detail}`);
     },
@@ -300,7 +311,7 @@ async function soak(options: SoakOptions, teardown: (() => unknown)[]): Promise<
       verbose: options.verbose,
     },
     durationMs: Date.now() - started,
-    events: events.map((event) => ({ ...event, recoveryMs: recoveries.get(event) })),
+    events: events.map((event) => ({ ...event, recoveryMs: recoveries.get(event.at) })),
     queries: workload.counters,
     failures: failures.map((failure) => classifyFailure(failure, timeline, { connectionTimeoutMillis })),
     failuresDropped,
