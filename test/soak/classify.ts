@@ -61,15 +61,15 @@ function judge(error: ErrorSummary, failure: QueryFailure, timeline: Timeline, c
   }
   if (isPoolQueueTimeout(error)) return classifyQueueTimeout(failure, span, timeline, context, verdict);
   const restart = timeline.restartDuring(span);
+  if (isRefusedConnection(error)) {
+    return restart?.kind === 'server'
+      ? verdict('restart', 'the server was down, stopping or starting for a restart')
+      : verdict('unexpected', 'the server refused a connection, but it was not restarting then');
+  }
   if (isTerminatedBackend(error)) {
     return restart === undefined
       ? verdict('unexpected', 'the connection broke, but no restart happened then')
       : verdict('terminated', restart.kind === 'server' ? 'its backend went away in a server restart' : 'its backend was terminated by a simulated restart');
-  }
-  if (isRefusedConnection(error)) {
-    return restart?.kind === 'server'
-      ? verdict('restart', 'the server was down or starting for a restart')
-      : verdict('unexpected', 'the server refused a connection, but it was not restarting then');
   }
   return verdict('unexpected', 'no injected fault explains it');
 }

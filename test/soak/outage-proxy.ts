@@ -15,8 +15,16 @@ export type StallMode =
   /** One byte of the body every {@link TRICKLE_INTERVAL_MS}: never idle long enough for a socket timeout. */
   | 'trickle';
 
-/** The pause between two trickled bytes. */
+/** The pause between two trickled bytes, unless {@link OutageProxyOptions.trickleIntervalMs} says otherwise. */
 export const TRICKLE_INTERVAL_MS = 2_000;
+
+/** Options of {@link startOutageProxy}. */
+export interface OutageProxyOptions {
+  /** Hears of every request turned away. */
+  readonly onReject?: (at: number) => void;
+  /** The pause between two trickled bytes. Default {@link TRICKLE_INTERVAL_MS}. */
+  readonly trickleIntervalMs?: number;
+}
 
 /** A pass-through HTTP proxy in front of the emulator that can take "AWS" down or stall it for a while. */
 export interface OutageProxy {
@@ -51,9 +59,9 @@ type Fault = { readonly kind: 'down'; readonly mode: OutageMode } | { readonly k
  * Starts the proxy. It forwards requests unchanged (SigV4 signs the Host header the client sent,
  * which the emulator checks as received), so only the fault switches differ from a direct call.
  * The emulator's `failNext` queues a number of failures; an outage or a stall instead lasts for a time.
- * `onReject` hears of every request turned away.
  */
-export async function startOutageProxy(target: string, onReject: (at: number) => void = () => undefined): Promise<OutageProxy> {
+export async function startOutageProxy(target: string, options: OutageProxyOptions = {}): Promise<OutageProxy> {
+  const { onReject = () => undefined, trickleIntervalMs = TRICKLE_INTERVAL_MS } = options;
   const upstream = new URL(target);
   const sockets = new Set<Socket>();
   // The stalled answers and how to stop feeding each.
@@ -75,7 +83,7 @@ export async function startOutageProxy(target: string, onReject: (at: number) =>
         const body = Buffer.concat(chunks);
         // About 20 minutes for a credentials answer: longer than any soak.
         if (sent < body.length) res.write(body.subarray(sent, ++sent));
-      }, TRICKLE_INTERVAL_MS)
+      }, trickleIntervalMs)
       : undefined;
     const release = () => {
       clearInterval(trickle);
