@@ -38,6 +38,9 @@ export const FAULT_KINDS: readonly FaultKind[] = [
 /** The faults during which AWS answers stall. */
 export const STALL_KINDS: readonly FaultKind[] = ['stalled-response', 'trickled-response'];
 
+// How long after its deadline a stalled fetch may take to fail (timers, a busy event loop).
+const STALL_SLACK_MS = 1_000;
+
 /** One injected fault. */
 export interface ChaosEvent {
   readonly kind: FaultKind;
@@ -95,9 +98,6 @@ export type InjectedFault = Omit<ChaosEvent, 'settledMs'>;
 type Injected = InjectedFault;
 
 // How the emulator's awsQuery API (provisioned clusters) names each injected fault in its call log.
-// How long after its deadline a stalled fetch may take to fail (timers, a busy event loop).
-const STALL_SLACK_MS = 1_000;
-
 const FAULT_CODES: Readonly<Record<Exclude<EmulatorFaultKind, 'accessDenied'>, EmulatorErrorCode>> = {
   unavailable: 'ServiceUnavailable',
   internal: 'InternalFailure',
