@@ -9,6 +9,7 @@ import { FAULT_KINDS, STALL_KINDS } from './chaos';
 // runs once (a stalled and a trickled AWS answer, a real server restart among them); a failed run
 // prints its report and the seed to replay it: npm run soak -- --seed N.
 const SEED = process.env.SOAK_SEED ?? '1';
+const CHILD_DEADLINE_MS = 280_000;
 
 interface JsonReport {
   passed: boolean;
@@ -31,6 +32,9 @@ interface JsonReport {
 function runSoak(args: string[]): Promise<ChildRun> {
   return runTypeScript(join(__dirname, 'run.ts'), args, {
     env: { ...process.env, NODE_DEBUG: 'pg-redshift-iam', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    // About a minute when every fault heals; a library that wedges makes every later fault wait out
+    // its limits, which takes minutes: the child is killed before jest gives up on beforeAll.
+    timeoutMs: CHILD_DEADLINE_MS,
   });
 }
 
@@ -48,7 +52,7 @@ describe('short chaos soak (npm run soak -- --seconds 5 --lifetime 2)', () => {
     } catch {
       throw new Error(`the soak wrote no report (exit code ${run.code}):\n${run.stdout}\n${run.stderr}`);
     }
-  }, 180_000);
+  }, CHILD_DEADLINE_MS + 20_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('passes every expectation and says so in its last line', () => {
