@@ -169,11 +169,15 @@ async function inject(kind: FaultKind, targets: ChaosTargets): Promise<Injected>
       const duration = prng.int(Math.round(1.2 * lifetimeMs), Math.round(1.5 * lifetimeMs));
       proxy.stall(mode);
       await sleep(duration);
+      // A fetch is due about once a lifetime, but the refresh point is jittered: hold the stall a
+      // little longer if none has met it yet, so that the fault always bites.
+      const deadline = Date.now() + 2 * lifetimeMs;
+      while (proxy.stalled === stalledBefore && Date.now() < deadline) await sleep(20);
       proxy.up();
       const until = Date.now();
       // A fetch that met the stall just before its end hangs until its deadline.
       timeline.awsStalled({ from: at, until: until + targets.fetchTimeoutMs + STALL_SLACK_MS });
-      return { kind, at, until, detail: `${mode} after the headers for ${duration} ms (${proxy.stalled - stalledBefore} answers stalled)` };
+      return { kind, at, until, detail: `${mode} after the headers for ${until - at} ms (${proxy.stalled - stalledBefore} answers stalled)` };
     }
     case 'pg-terminate': {
       const terminated = await targets.terminateBackends();
