@@ -34,6 +34,7 @@ export function evaluateSoak(report: SoakReport): string[] {
     violations.push(`${report.connects.slow} pool.connect() calls took longer than connectionTimeoutMillis plus slack (${report.connects.limitMs} ms); the slowest ${report.connects.maxMs} ms`);
   }
   if (report.stuckWorkers > 0) violations.push(`${report.stuckWorkers} workers' queries had not settled when the workload stopped: a hung connect or query`);
+  for (const line of report.uncaught) violations.push(`uncaught exception (it would crash an application): ${line}`);
   if (report.poolEndMs === undefined) violations.push(`pool.end() had not returned ${POOL_END_LIMIT_MS} ms after it was called`);
   if (report.quiet.failed > 0 || report.quiet.ok === 0) {
     violations.push(`the quiet phase after the chaos had ${report.quiet.failed} failed and ${report.quiet.ok} successful queries (expected 0 failed)`);

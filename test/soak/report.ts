@@ -27,6 +27,7 @@ export function formatReport(report: SoakReport, violations: readonly string[]):
     `Connects: ${report.connects.count} (${report.connects.failed} failed), slowest ${report.connects.maxMs} ms, `
       + `${report.connects.slow} over ${report.connects.limitMs} ms; workers stuck at the end: ${report.stuckWorkers}; `
       + `pool.end() ${report.poolEndMs === undefined ? 'DID NOT RETURN' : `took ${report.poolEndMs} ms`}`,
+    `Uncaught exceptions: ${report.uncaught.length === 0 ? 'none' : report.uncaught.length}`,
     `Logins: ${logins.attempted} attempted, ${logins.succeeded} succeeded${Object.keys(logins.failed).length ? `; failed: ${pairs(logins.failed)}` : ''}`,
     `Idle pool connections broken by restarts: ${report.idleClientErrors.explained}; unexplained: ${report.idleClientErrors.unexplained.length}`,
     `Credentials: ${report.credentials.refreshes} fetched; failed fetches: ${report.credentials.backgroundRefreshErrors} while the previous credentials stayed usable, `

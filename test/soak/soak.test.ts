@@ -22,6 +22,7 @@ interface JsonReport {
   aws: { calls: number; rejectedByOutage: number; stalled: number };
   connects: { count: number; maxMs: number; slow: number; limitMs: number };
   stuckWorkers: number;
+  uncaught: string[];
   poolEndMs: number | null;
   writes: { acknowledged: number; lost: string[] };
   quiet: { ok: number; failed: number };
@@ -75,11 +76,12 @@ describe('short chaos soak (npm run soak -- --seconds 5 --lifetime 2)', () => {
     expect(report.quiet.failed).toBe(0);
   });
 
-  it('never let a connect outlast connectionTimeoutMillis (plus slack), and pool.end() returned', () => {
+  it('never let a connect outlast connectionTimeoutMillis (plus slack), let nothing go uncaught, and pool.end() returned', () => {
     expect(report.connects.count).toBeGreaterThan(0);
     expect(report.connects.slow).toBe(0);
     expect(report.connects.maxMs).toBeLessThanOrEqual(report.connects.limitMs);
     expect(report.stuckWorkers).toBe(0);
+    expect(report.uncaught).toEqual([]);
     expect(report.poolEndMs).toEqual(expect.any(Number));
   });
 

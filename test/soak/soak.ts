@@ -69,6 +69,8 @@ export interface SoakReport {
   };
   /** The last phase, with no faults: every query must succeed. */
   readonly quiet: { readonly ok: number; readonly failed: number };
+  /** Errors nothing caught (e.g. an 'error' event without a listener): each would have crashed an application. */
+  readonly uncaught: readonly string[];
   /** Fresh physical connections opened after the chaos, all of which must log in. */
   readonly finalCheck: { readonly connections: number; readonly error: string | undefined };
   /** How long `pool.end()` took; undefined if it had not returned after {@link POOL_END_LIMIT_MS}. */
@@ -143,6 +145,16 @@ async function soak(options: SoakOptions, teardown: (() => unknown)[]): Promise<
   }, (text) => options.verbose || !isDebugLine(text));
   const restoreStdout = interceptWrites(process.stdout, (text) => scanner.scan('stdout', text), () => true);
   teardown.push(restoreStderr, restoreStdout);
+  // An 'error' event nobody listens to (a pg Client whose backend a restart ended) would kill the run
+  // without a report: record it as a violation and carry on to the checks and the teardown.
+  const uncaught: string[] = [];
+  const onUncaught = (error: Error) => {
+    scanner.scanError('uncaught exception', error);
+    if (uncaught.length < 100) uncaught.push(`${new Date().toISOString()}: ${error.name}: ${error.message} (${firstFrames(error)})`);
+    log(`uncaught exception: ${error.name}: ${error.message}`);
+  };
+  process.on('uncaughtException', onUncaught);
+  teardown.push(() => process.off('uncaughtException', onUncaught));
   const timeline = new Timeline();
   const proxy = await startOutageProxy(emulator.endpoint);
   teardown.push(() => proxy.close());
@@ -324,6 +336,7 @@ async function soak(options: SoakOptions, teardown: (() => unknown)[]): Promise<
     quiet,
     finalCheck,
     poolEndMs,
+    uncaught,
     writes,
     heap: { baselineBytes, endBytes, closedBytes },
     resources: { before: resourcesBefore, extra, sharedCachesLeft },
@@ -363,6 +376,12 @@ async function openFreshConnections(pool: RedshiftPool, count: number, logins: L
   }
   if (error === undefined && logins.succeeded - loginsBefore < count) error = `only ${logins.succeeded - loginsBefore} of ${count} connections logged in anew`;
   return { connections, error };
+}
+
+/** Where an error was thrown or emitted, without the Node internals. */
+function firstFrames(error: Error): string {
+  const frames = (error.stack ?? '').split('\n').slice(1).map((line) => line.trim()).filter((line) => line.startsWith('at ') && !line.includes('node:'));
+  return frames.slice(0, 3).join(' <- ') || 'no stack';
 }
 
 /** Bytes as megabytes, for log lines. */
