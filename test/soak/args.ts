@@ -13,9 +13,10 @@ export interface SoakCliOptions extends Omit<SoakOptions, 'log'> {
 export const USAGE = `Usage: npm run soak -- [options]
 
 Runs a pool under query load for many credential lifetimes while faults are injected (AWS 503s,
-500s, throttling, latency, an outage, revoked passwords, PostgreSQL restarts), then checks that no
-query failed without cause, nothing was lost or left open and no secret leaked. Exits 1 on any
-violation; the last line is a one-line summary.
+500s, throttling, latency, an outage, answers that stall or trickle after their headers, revoked
+passwords, terminated backends, real PostgreSQL restarts), then checks that no query failed without
+cause, no connect or pool.end() hung, every fault healed, nothing was lost or left open and no secret
+leaked. Exits 1 on any violation; the last line is a one-line summary.
 
   --seconds N        how long to inject faults (default 120; every fault kind runs at least once)
   --lifetime N       credential lifetime in seconds handed out by the emulator (default 3, at least 2)
@@ -23,6 +24,8 @@ violation; the last line is a one-line summary.
   --max N            pool size (default 3)
   --max-uses N       queries per connection before it is replaced (default 10)
   --idle-timeout N   idleTimeoutMillis of the pool (default 300)
+  --fetch-timeout N  iam.fetchTimeoutSeconds: the deadline of one credentials fetch (default 5, at least 4);
+                     connectionTimeoutMillis is twice that
   --seed N           seed of the fault schedule (default random; printed, so a run can be replayed)
   --json FILE        also write the full report as JSON
   --verbose          also print the library's NODE_DEBUG lines (always captured and scanned)
@@ -41,6 +44,7 @@ export function parseSoakArgs(argv: readonly string[]): SoakCliOptions {
       max: { type: 'string' },
       'max-uses': { type: 'string' },
       'idle-timeout': { type: 'string' },
+      'fetch-timeout': { type: 'string' },
       seed: { type: 'string' },
       json: { type: 'string' },
       verbose: { type: 'boolean', default: false },
@@ -55,6 +59,8 @@ export function parseSoakArgs(argv: readonly string[]): SoakCliOptions {
     max: number(values.max, 'max', 3, 1),
     maxUses: number(values['max-uses'], 'max-uses', 10, 1),
     idleTimeoutMillis: number(values['idle-timeout'], 'idle-timeout', 300, 1),
+    // A throttling burst's SDK back-off (up to 1 s + 2 s) and a latency spike (up to 3.5 s) must fit.
+    fetchTimeoutSeconds: number(values['fetch-timeout'], 'fetch-timeout', 5, 4),
     seed: number(values.seed, 'seed', randomInt(2 ** 31), 0),
     json: values.json,
     verbose: values.verbose ?? false,

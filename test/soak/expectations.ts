@@ -1,4 +1,5 @@
-import { FAULT_KINDS } from './chaos';
+import { FAULT_KINDS, STALL_KINDS } from './chaos';
+import { HEAL_SLACK_MS, POOL_END_LIMIT_MS } from './limits';
 import { MAX_KEPT_FAILURES, mb, type SoakReport } from './soak';
 
 /** Heap growth allowed between the warmed-up pool and the end of the chaos (after gc). */
@@ -19,9 +20,22 @@ export function evaluateSoak(report: SoakReport): string[] {
   for (const line of report.idleClientErrors.unexplained) violations.push(`an idle pool connection broke with no restart to explain it: ${line}`);
   const missing = FAULT_KINDS.filter((kind) => !report.events.some((event) => event.kind === kind));
   if (missing.length > 0) violations.push(`faults never injected: ${missing.join(', ')}`);
+  const fetchTimeoutMs = report.options.fetchTimeoutSeconds * 1000;
   for (const event of report.events) {
-    if (event.recoveryMs === undefined) violations.push(`no query succeeded after ${event.kind} (${event.detail}) was over`);
+    const what = `${event.kind} (${event.detail})`;
+    if (event.recoveryMs === undefined) violations.push(`no query succeeded after ${what} was over`);
+    else if (STALL_KINDS.includes(event.kind) && event.recoveryMs > fetchTimeoutMs + HEAL_SLACK_MS) {
+      violations.push(`the first query after ${what} succeeded only ${event.recoveryMs} ms after it was over (limit: the fetch deadline plus ${HEAL_SLACK_MS} ms)`);
+    }
+    if (event.settledMs === undefined) violations.push(`a credentials fetch was still under way (stats().refreshing) long after ${what} was over: a wedged fetch`);
+    if (event.undrained) violations.push(`no credentials call reached AWS for a long time during ${what}: logins were held back`);
   }
+  if (report.connects.maxMs > report.connects.limitMs) {
+    violations.push(`${report.connects.slow} pool.connect() calls took longer than connectionTimeoutMillis plus slack (${report.connects.limitMs} ms); the slowest ${report.connects.maxMs} ms`);
+  }
+  if (report.stuckWorkers > 0) violations.push(`${report.stuckWorkers} workers' queries had not settled when the workload stopped: a hung connect or query`);
+  for (const line of report.uncaught) violations.push(`uncaught exception (it would crash an application): ${line}`);
+  if (report.poolEndMs === undefined) violations.push(`pool.end() had not returned ${POOL_END_LIMIT_MS} ms after it was called`);
   if (report.quiet.failed > 0 || report.quiet.ok === 0) {
     violations.push(`the quiet phase after the chaos had ${report.quiet.failed} failed and ${report.quiet.ok} successful queries (expected 0 failed)`);
   }

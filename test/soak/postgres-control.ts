@@ -1,4 +1,4 @@
-import pg from 'pg';
+import { Client } from 'pg';
 import type { TestPostgres } from '../../lib/testing';
 import { ROWS_TABLE } from './workload';
 
@@ -9,37 +9,59 @@ export interface PostgresControl {
    * (the pool's, the emulator's). Unlike a real restart, new logins work at once.
    */
   terminateBackends(): Promise<number>;
+  /**
+   * Restarts the server for real: stops its process and starts it again on the same port and data
+   * directory. Every session ends, logins are refused meanwhile; this control session reconnects.
+   */
+  restartServer(): Promise<void>;
   /** The sequence numbers each worker's rows have, for the loss check. */
   writtenRows(): Promise<Map<number, Set<number>>>;
   close(): Promise<void>;
 }
 
+/** A superuser session that remembers why it broke, if it did. */
+interface Session {
+  readonly client: Client;
+  broken: Error | undefined;
+}
+
+async function open(server: TestPostgres): Promise<Session> {
+  const client = new Client({ host: server.host, port: server.port, user: server.user, password: server.password, database: server.database });
+  const session: Session = { client, broken: undefined };
+  client.on('error', (error) => (session.broken = error));
+  await client.connect();
+  return session;
+}
+
 /** Connects to the `dev` database as superuser and creates the workload's table. */
 export async function connectControl(server: TestPostgres): Promise<PostgresControl> {
-  const client = new pg.Client({ host: server.host, port: server.port, user: server.user, password: server.password, database: server.database });
-  // This session survives the restarts (pg_terminate_backend skips it); should it break anyway,
-  // the next call reports why.
-  let broken: Error | undefined;
-  client.on('error', (error) => (broken = error));
+  // This session survives pg_terminate_backend (which skips it) and is replaced after a real
+  // restart; should it break anyway, the next call reports why.
+  let session = await open(server);
   const ready = () => {
-    if (broken) throw new Error(`the soak's superuser session broke: ${broken.message}`);
+    if (session.broken) throw new Error(`the soak's superuser session broke: ${session.broken.message}`);
+    return session.client;
   };
-  await client.connect();
-  await client.query(`CREATE TABLE IF NOT EXISTS ${ROWS_TABLE} (worker int NOT NULL, seq int NOT NULL, PRIMARY KEY (worker, seq))`);
+  await session.client.query(`CREATE TABLE IF NOT EXISTS ${ROWS_TABLE} (worker int NOT NULL, seq int NOT NULL, PRIMARY KEY (worker, seq))`);
   // The IAM roles do not exist yet: the emulator creates them at the first credentials call.
-  await client.query(`GRANT SELECT, INSERT ON ${ROWS_TABLE} TO PUBLIC`);
+  await session.client.query(`GRANT SELECT, INSERT ON ${ROWS_TABLE} TO PUBLIC`);
   return {
     async terminateBackends() {
-      ready();
-      const { rows } = await client.query<{ terminated: string }>(
+      const { rows } = await ready().query<{ terminated: string }>(
         `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) AS terminated FROM pg_stat_activity
           WHERE pid <> pg_backend_pid() AND backend_type = 'client backend'`,
       );
       return Number(rows[0]?.terminated ?? 0);
     },
+    async restartServer() {
+      const old = session;
+      await server.restart();
+      // The old session ended with the server (its error is expected); end() only frees the client.
+      await old.client.end().catch(() => undefined);
+      session = await open(server);
+    },
     async writtenRows() {
-      ready();
-      const { rows } = await client.query<{ worker: number; seq: number }>(`SELECT worker, seq FROM ${ROWS_TABLE}`);
+      const { rows } = await ready().query<{ worker: number; seq: number }>(`SELECT worker, seq FROM ${ROWS_TABLE}`);
       const byWorker = new Map<number, Set<number>>();
       for (const { worker, seq } of rows) {
         let seqs = byWorker.get(worker);
@@ -48,6 +70,6 @@ export async function connectControl(server: TestPostgres): Promise<PostgresCont
       }
       return byWorker;
     },
-    close: () => client.end(),
+    close: () => session.client.end(),
   };
 }

@@ -15,18 +15,25 @@ export function formatReport(report: SoakReport, violations: readonly string[]):
   const ok = queries.ok.select + queries.ok.insert + queries.ok.sleep;
   const byCategory = count(report.failures.map((failure) => failure.category));
   const lines = [
-    `Soak: seed ${options.seed}, ${options.seconds} s of faults, credential lifetime ${options.lifetimeSeconds} s, ${options.workers} workers, `
-      + `pool max ${options.max} (maxUses ${options.maxUses}, idleTimeoutMillis ${options.idleTimeoutMillis}); ran ${(report.durationMs / 1000).toFixed(1)} s`,
+    `Soak: seed ${options.seed}, ${options.seconds} s of faults, credential lifetime ${options.lifetimeSeconds} s, fetch deadline ${options.fetchTimeoutSeconds} s, `
+      + `${options.workers} workers, pool max ${options.max} (maxUses ${options.maxUses}, idleTimeoutMillis ${options.idleTimeoutMillis}); ran ${(report.durationMs / 1000).toFixed(1)} s`,
     `Faults: ${Object.entries(count(report.events.map((event) => event.kind))).map(([kind, n]) => `${kind} x${n}`).join(', ')}`,
     ...report.events.map((event) => `  ${offset(event.at)} ${event.kind}: ${event.detail}; `
-      + (event.recoveryMs === undefined ? 'NOT RECOVERED' : `next query succeeded ${event.recoveryMs} ms after it ended`)),
+      + (event.recoveryMs === undefined ? 'NOT RECOVERED' : `next query succeeded ${event.recoveryMs} ms after it ended`)
+      + (event.settledMs === undefined ? '; FETCH STILL UNDER WAY' : event.settledMs > 0 ? `; fetch under way ended ${event.settledMs} ms later` : '')),
     `Queries: ${ok} ok (select ${queries.ok.select}, insert ${queries.ok.insert}, slow ${queries.ok.sleep}), ${queries.failed} failed: `
-      + `${byCategory.terminated ?? 0} on terminated backends, ${byCategory.outage ?? 0} during AWS outages, ${byCategory.unexpected ?? 0} unexpected`,
+      + `${byCategory.terminated ?? 0} on terminated backends, ${byCategory.restart ?? 0} refused during server restarts, `
+      + `${byCategory.outage ?? 0} during AWS outages, ${byCategory.stall ?? 0} during AWS stalls, ${byCategory.unexpected ?? 0} unexpected`,
+    `Connects: ${report.connects.count} (${report.connects.failed} failed), slowest ${report.connects.maxMs} ms, `
+      + `${report.connects.slow} over ${report.connects.limitMs} ms; workers stuck at the end: ${report.stuckWorkers}; `
+      + `pool.end() ${report.poolEndMs === undefined ? 'DID NOT RETURN' : `took ${report.poolEndMs} ms`}`,
+    `Uncaught exceptions: ${report.uncaught.length === 0 ? 'none' : report.uncaught.length}`,
     `Logins: ${logins.attempted} attempted, ${logins.succeeded} succeeded${Object.keys(logins.failed).length ? `; failed: ${pairs(logins.failed)}` : ''}`,
     `Idle pool connections broken by restarts: ${report.idleClientErrors.explained}; unexplained: ${report.idleClientErrors.unexplained.length}`,
     `Credentials: ${report.credentials.refreshes} fetched; failed fetches: ${report.credentials.backgroundRefreshErrors} while the previous credentials stayed usable, `
       + `${report.credentials.foregroundRefreshErrors} with none left`,
-    `AWS calls reaching the emulator: ${aws.calls} (${pairs(aws.byOutcome)}); requests refused by outages: ${aws.rejectedByOutage}`,
+    `AWS calls reaching the emulator: ${aws.calls} (${pairs(aws.byOutcome)}); requests refused by outages: ${aws.rejectedByOutage}; `
+      + `answers stalled: ${aws.stalled} (${aws.stillHeld} still held at the end)`,
     `Writes: ${writes.acknowledged} acknowledged, ${writes.lost.length} lost; ${writes.inDoubt} failed mid-flight (${writes.inDoubtCommitted} of them committed)`,
     `Quiet phase: ${report.quiet.ok} ok, ${report.quiet.failed} failed; fresh connections after the chaos: ${report.finalCheck.connections} of ${options.max}`
       + (report.finalCheck.error ? ` (${report.finalCheck.error})` : ''),
@@ -49,7 +56,8 @@ export function summaryLine(report: SoakReport, violations: readonly string[]): 
   const byCategory = count(report.failures.map((failure) => failure.category));
   return `SOAK ${violations.length === 0 ? 'PASSED' : `FAILED (${violations.length} violations)`}: seed ${report.options.seed}, `
     + `${(report.durationMs / 1000).toFixed(0)} s, ${report.events.length} faults, ${ok} queries ok, `
-    + `${report.queries.failed} failed (${byCategory.terminated ?? 0} terminated, ${byCategory.outage ?? 0} outage, ${byCategory.unexpected ?? 0} unexpected), `
+    + `${report.queries.failed} failed (${byCategory.terminated ?? 0} terminated, ${byCategory.restart ?? 0} restart, ${byCategory.outage ?? 0} outage, `
+    + `${byCategory.stall ?? 0} stall, ${byCategory.unexpected ?? 0} unexpected), `
     + `${report.logins.succeeded}/${report.logins.attempted} logins, ${report.aws.calls} AWS calls, ${report.leaks.findings.length} leaks`;
 }
 

@@ -2,10 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createRedshiftPool, type RedshiftPool } from '../../lib';
 import { sharedCacheCount } from '../../lib/credentials/registry';
 import { startRedshiftEmulator, startTestPostgres } from '../../lib/testing';
-import { runChaos, type ChaosEvent } from './chaos';
+import { runChaos, type ChaosEvent, type InjectedFault } from './chaos';
 import { classifyFailure, type ClassifiedFailure } from './classify';
 import { countingClientClass, type LoginCounters } from './counting-client';
 import type { QueryFailure } from './failures';
+import { CONNECT_SLACK_MS, connectionTimeoutFor, HEAL_SLACK_MS, POOL_END_LIMIT_MS, SETTLE_SLACK_MS, within } from './limits';
 import { checkWrites, type LossReport } from './loss';
 import { startOutageProxy } from './outage-proxy';
 import { connectControl } from './postgres-control';
@@ -29,6 +30,11 @@ export interface SoakOptions {
   readonly maxUses: number;
   /** `idleTimeoutMillis`: idle connections close soon, so logins keep happening. */
   readonly idleTimeoutMillis: number;
+  /**
+   * `iam.fetchTimeoutSeconds`: short, so that a stalled AWS answer is given up soon. The pool's
+   * `connectionTimeoutMillis` is twice as long ({@link connectionTimeoutFor}).
+   */
+  readonly fetchTimeoutSeconds: number;
   readonly seed: number;
   /** Also show the library's debug lines (they are captured and scanned either way). */
   readonly verbose: boolean;
@@ -45,15 +51,30 @@ export interface SoakReport {
   /** Failures with their verdicts; at most {@link MAX_KEPT_FAILURES}. */
   readonly failures: readonly ClassifiedFailure[];
   readonly failuresDropped: number;
+  /** How long `pool.connect()` took; `limitMs` is `connectionTimeoutMillis` plus slack. */
+  readonly connects: WorkloadCounters['connects'] & { readonly limitMs: number };
+  /** Workers whose query had not settled when the workload was stopped (a hung connect or query). */
+  readonly stuckWorkers: number;
   /** Errors of idle pool clients (their backend went away), and whether a restart explains each. */
   readonly idleClientErrors: { readonly explained: number; readonly unexplained: readonly string[] };
   readonly logins: LoginCounters;
   readonly credentials: { readonly refreshes: number; readonly backgroundRefreshErrors: number; readonly foregroundRefreshErrors: number };
-  readonly aws: { readonly calls: number; readonly byOutcome: Readonly<Record<string, number>>; readonly rejectedByOutage: number };
+  readonly aws: {
+    readonly calls: number;
+    readonly byOutcome: Readonly<Record<string, number>>;
+    readonly rejectedByOutage: number;
+    /** Answers the proxy stalled after their headers; `stillHeld` were still open when the checks ended. */
+    readonly stalled: number;
+    readonly stillHeld: number;
+  };
   /** The last phase, with no faults: every query must succeed. */
   readonly quiet: { readonly ok: number; readonly failed: number };
+  /** Errors nothing caught (e.g. an 'error' event without a listener): each would have crashed an application. */
+  readonly uncaught: readonly string[];
   /** Fresh physical connections opened after the chaos, all of which must log in. */
   readonly finalCheck: { readonly connections: number; readonly error: string | undefined };
+  /** How long `pool.end()` took; undefined if it had not returned after {@link POOL_END_LIMIT_MS}. */
+  readonly poolEndMs: number | undefined;
   readonly writes: LossReport;
   readonly heap: { readonly baselineBytes: number; readonly endBytes: number; readonly closedBytes: number };
   readonly resources: { readonly before: ResourceCounts; readonly extra: ResourceCounts; readonly sharedCachesLeft: number };
@@ -124,10 +145,22 @@ async function soak(options: SoakOptions, teardown: (() => unknown)[]): Promise<
   }, (text) => options.verbose || !isDebugLine(text));
   const restoreStdout = interceptWrites(process.stdout, (text) => scanner.scan('stdout', text), () => true);
   teardown.push(restoreStderr, restoreStdout);
+  // An 'error' event nobody listens to (a pg Client whose backend a restart ended) would kill the run
+  // without a report: record it as a violation and carry on to the checks and the teardown.
+  const uncaught: string[] = [];
+  const onUncaught = (error: Error) => {
+    scanner.scanError('uncaught exception', error);
+    if (uncaught.length < 100) uncaught.push(`${new Date().toISOString()}: ${error.name}: ${error.message} (${firstFrames(error)})`);
+    log(`uncaught exception: ${error.name}: ${error.message}`);
+  };
+  process.on('uncaughtException', onUncaught);
+  teardown.push(() => process.off('uncaughtException', onUncaught));
   const timeline = new Timeline();
   const proxy = await startOutageProxy(emulator.endpoint);
   teardown.push(() => proxy.close());
   const logins: LoginCounters = { attempted: 0, succeeded: 0, failed: {} };
+  const fetchTimeoutMs = options.fetchTimeoutSeconds * 1000;
+  const connectionTimeoutMillis = connectionTimeoutFor(options.fetchTimeoutSeconds);
   const pool = createRedshiftPool({
     host: server.host,
     port: server.port,
@@ -135,13 +168,21 @@ async function soak(options: SoakOptions, teardown: (() => unknown)[]): Promise<
     max: options.max,
     maxUses: options.maxUses,
     idleTimeoutMillis: options.idleTimeoutMillis,
-    // Longer than the slowest credentials call the chaos causes (latency spike times SDK attempts).
-    connectionTimeoutMillis: 60_000,
+    connectionTimeoutMillis,
     Client: countingClientClass(logins),
-    iam: { clusterIdentifier: 'examplecluster', region: emulator.region, endpoint: proxy.endpoint, credentials: emulator.identities.iamUser },
+    iam: {
+      clusterIdentifier: 'examplecluster',
+      region: emulator.region,
+      endpoint: proxy.endpoint,
+      credentials: emulator.identities.iamUser,
+      fetchTimeoutSeconds: options.fetchTimeoutSeconds,
+    },
   });
-  teardown.push(() => pool.end());
-  log(`seed ${options.seed}; PostgreSQL on port ${server.port}; emulator ${emulator.endpoint} behind ${proxy.endpoint}; lifetime ${options.lifetimeSeconds} s`);
+  let ending: Promise<void> | undefined;
+  // Bounded: on a library whose end() waits for a stalled fetch, only closing the proxy releases it.
+  teardown.push(() => within((ending ??= pool.end()), POOL_END_LIMIT_MS));
+  log(`seed ${options.seed}; PostgreSQL on port ${server.port}; emulator ${emulator.endpoint} behind ${proxy.endpoint}; lifetime ${options.lifetimeSeconds} s; `
+    + `fetch deadline ${options.fetchTimeoutSeconds} s; connectionTimeoutMillis ${connectionTimeoutMillis}`);
 
   const credentials = { refreshes: 0, backgroundRefreshErrors: 0, foregroundRefreshErrors: 0 };
   pool.credentials.on('refresh', (event) => {
@@ -163,22 +204,26 @@ async function soak(options: SoakOptions, teardown: (() => unknown)[]): Promise<
 
   const failures: QueryFailure[] = [];
   let failuresDropped = 0;
-  const recoveries = new Map<ChaosEvent, number | undefined>();
-  const pending = new Set<ChaosEvent>();
+  // Keyed by the fault's start: faults come one after another.
+  const recoveries = new Map<number, number | undefined>();
+  const pending = new Set<InjectedFault>();
+  const recoveryWaiters = new Set<{ readonly since: number; readonly resolve: () => void }>();
   let firstSuccess: () => void = () => undefined;
   const warmedUp = new Promise<void>((resolve) => (firstSuccess = resolve));
   const workload = startWorkload({
     pool,
+    slowConnectMs: connectionTimeoutMillis + CONNECT_SLACK_MS,
     workers: options.workers,
     prng: createPrng(deriveSeed(options.seed, 'workload')),
     onSuccess: (queryStarted, at) => {
       firstSuccess();
       for (const event of pending) {
         if (queryStarted >= event.until) {
-          recoveries.set(event, at - event.until);
+          recoveries.set(event.at, at - event.until);
           pending.delete(event);
         }
       }
+      for (const waiter of recoveryWaiters) if (queryStarted >= waiter.since) waiter.resolve();
     },
     onFailure: (failure, error) => {
       scanner.scanError('query error', error);
@@ -186,7 +231,8 @@ async function soak(options: SoakOptions, teardown: (() => unknown)[]): Promise<
       else failuresDropped++;
     },
   });
-  teardown.push(() => workload.stop());
+  const stopWorkload = () => workload.stop(connectionTimeoutMillis + CONNECT_SLACK_MS);
+  teardown.push(stopWorkload);
   const inspections = setInterval(() => {
     scanner.scanValue('pool', pool);
     scanner.scanValue('pool.options', pool.options);
@@ -204,17 +250,28 @@ async function soak(options: SoakOptions, teardown: (() => unknown)[]): Promise<
     {
       emulator,
       proxy,
-      restartPostgres: () => control.terminateBackends(),
+      terminateBackends: () => control.terminateBackends(),
+      restartServer: () => control.restartServer(),
       dbUser: 'IAM:soak',
       timeline,
       prng: createPrng(options.seed),
       lifetimeMs,
       sdkMaxAttempts: 4,
+      fetchTimeoutMs,
+      settleLimitMs: fetchTimeoutMs + SETTLE_SLACK_MS,
       fetching: () => pool.credentials.stats().refreshing,
+      recovered: async (since, timeoutMs) => {
+        let waiter: { since: number; resolve: () => void } | undefined;
+        const success = new Promise<true>((resolve) => recoveryWaiters.add((waiter = { since, resolve: () => resolve(true) })));
+        const result = await within(success, timeoutMs);
+        if (waiter) recoveryWaiters.delete(waiter);
+        return result ?? false;
+      },
+      healLimitMs: fetchTimeoutMs + HEAL_SLACK_MS,
     },
     Date.now() + options.seconds * 1000,
     (event) => {
-      recoveries.set(event, undefined);
+      recoveries.set(event.at, undefined);
       pending.add(event);
       log(`${event.kind}: ${event.detail}`);
     },
@@ -227,7 +284,7 @@ async function soak(options: SoakOptions, teardown: (() => unknown)[]): Promise<
   await sleep(quietMs);
   const quiet = { ok: totalOk(workload.counters) - quietStart.ok, failed: workload.counters.failed - quietStart.failed };
   const endBytes = heapAfterGc();
-  await workload.stop();
+  const stuckWorkers = await stopWorkload();
   clearInterval(inspections);
   log(`chaos over; quiet phase ${quiet.ok} ok, ${quiet.failed} failed; heap after gc ${mb(endBytes)}`);
 
@@ -242,7 +299,11 @@ async function soak(options: SoakOptions, teardown: (() => unknown)[]): Promise<
   const byOutcome: Record<string, number> = {};
   for (const call of calls) byOutcome[call.outcome] = (byOutcome[call.outcome] ?? 0) + 1;
   const secretsChecked = refreshSecrets().length;
+  const stillHeld = proxy.held;
 
+  const endStarted = Date.now();
+  const poolEndMs = await within((ending ??= pool.end()).then(() => Date.now() - endStarted), POOL_END_LIMIT_MS);
+  log(poolEndMs === undefined ? `pool.end() had not returned after ${POOL_END_LIMIT_MS} ms` : `pool.end() took ${poolEndMs} ms`);
   await closeAll(teardown);
   const sharedCachesLeft = sharedCacheCount();
   const extra = await settleResources(resourcesBefore);
@@ -250,18 +311,32 @@ async function soak(options: SoakOptions, teardown: (() => unknown)[]): Promise<
   const totals = scanner.totals();
 
   return {
-    options: { seconds: options.seconds, lifetimeSeconds: options.lifetimeSeconds, workers: options.workers, max: options.max, maxUses: options.maxUses, idleTimeoutMillis: options.idleTimeoutMillis, seed: options.seed, verbose: options.verbose },
+    options: {
+      seconds: options.seconds,
+      lifetimeSeconds: options.lifetimeSeconds,
+      workers: options.workers,
+      max: options.max,
+      maxUses: options.maxUses,
+      idleTimeoutMillis: options.idleTimeoutMillis,
+      fetchTimeoutSeconds: options.fetchTimeoutSeconds,
+      seed: options.seed,
+      verbose: options.verbose,
+    },
     durationMs: Date.now() - started,
-    events: events.map((event) => ({ ...event, recoveryMs: recoveries.get(event) })),
+    events: events.map((event) => ({ ...event, recoveryMs: recoveries.get(event.at) })),
     queries: workload.counters,
-    failures: failures.map((failure) => classifyFailure(failure, timeline)),
+    failures: failures.map((failure) => classifyFailure(failure, timeline, { connectionTimeoutMillis })),
     failuresDropped,
+    connects: { ...workload.counters.connects, limitMs: connectionTimeoutMillis + CONNECT_SLACK_MS },
+    stuckWorkers,
     idleClientErrors: judgeIdleErrors(idleErrors, timeline),
     logins,
     credentials,
-    aws: { calls: calls.length, byOutcome, rejectedByOutage: proxy.rejected },
+    aws: { calls: calls.length, byOutcome, rejectedByOutage: proxy.rejected, stalled: proxy.stalled, stillHeld },
     quiet,
     finalCheck,
+    poolEndMs,
+    uncaught,
     writes,
     heap: { baselineBytes, endBytes, closedBytes },
     resources: { before: resourcesBefore, extra, sharedCachesLeft },
@@ -301,6 +376,12 @@ async function openFreshConnections(pool: RedshiftPool, count: number, logins: L
   }
   if (error === undefined && logins.succeeded - loginsBefore < count) error = `only ${logins.succeeded - loginsBefore} of ${count} connections logged in anew`;
   return { connections, error };
+}
+
+/** Where an error was thrown or emitted, without the Node internals. */
+function firstFrames(error: Error): string {
+  const frames = (error.stack ?? '').split('\n').slice(1).map((line) => line.trim()).filter((line) => line.startsWith('at ') && !line.includes('node:'));
+  return frames.slice(0, 3).join(' <- ') || 'no stack';
 }
 
 /** Bytes as megabytes, for log lines. */

@@ -4,7 +4,15 @@ export interface Span {
   readonly until: number;
 }
 
-/** How long after a simulated restart a query may still fail on a backend that was terminated. */
+/** How a PostgreSQL restart reached the sessions: only they were terminated, or the server itself went away. */
+export type RestartKind = 'terminated' | 'server';
+
+/** A restart and when it happened. */
+export interface Restart extends Span {
+  readonly kind: RestartKind;
+}
+
+/** How long after a restart a query may still fail on a backend that went away. */
 const RESTART_GRACE_MS = 1_000;
 // The cache keeps a login margin of min(5 s, lifetime / 20) before expiry; this adds a little more,
 // so that rounding here never calls a failure unexpected that the library had no way to avoid.
@@ -12,12 +20,13 @@ const VALIDITY_SLACK_MS = 50;
 
 /**
  * What the soak knows happened, on the local clock: when the library held credentials that the
- * server would accept, when AWS was down, and when backends were terminated.
+ * server would accept, when AWS was down or stalled, and when PostgreSQL restarted.
  */
 export class Timeline {
   readonly #validity: { from: number; until: number }[] = [];
   readonly #outages: Span[] = [];
-  readonly #restarts: Span[] = [];
+  readonly #stalls: Span[] = [];
+  readonly #restarts: Restart[] = [];
 
   /** The library announced new credentials (its `refresh` event) at `at`. */
   credentialsRefreshed(at: number, expiresAt: number): void {
@@ -35,9 +44,17 @@ export class Timeline {
     this.#outages.push(span);
   }
 
-  /** Every backend was terminated during `span` (the terminating query's start to its end). */
-  backendsTerminated(span: Span): void {
-    this.#restarts.push(span);
+  /**
+   * AWS answers stalled after their headers: `span` runs from the first stalled request to the
+   * moment the last one's fetch must have given up (the stall's end plus the fetch deadline).
+   */
+  awsStalled(span: Span): void {
+    this.#stalls.push(span);
+  }
+
+  /** PostgreSQL sessions went away during `span`: from the fault's start to the server taking logins again. */
+  restarted(kind: RestartKind, span: Span): void {
+    this.#restarts.push({ kind, ...span });
   }
 
   /** Whether the library held usable credentials during the whole span. */
@@ -47,11 +64,20 @@ export class Timeline {
 
   /** Whether AWS was down at some moment of the span. */
   awsDownDuring(span: Span): boolean {
-    return this.#outages.some((down) => down.from <= span.until && span.from <= down.until);
+    return this.#outages.some((down) => overlaps(down, span));
   }
 
-  /** The start of the restart, if any, that a query running during `span` may have been hit by. */
-  restartDuring(span: Span): number | undefined {
-    return this.#restarts.find((restart) => span.from <= restart.until + RESTART_GRACE_MS && restart.from <= span.until)?.from;
+  /** Whether an AWS answer may have been stalled at some moment of the span. */
+  awsStalledDuring(span: Span): boolean {
+    return this.#stalls.some((stall) => overlaps(stall, span));
   }
+
+  /** The restart, if any, that a query running during `span` may have been hit by. */
+  restartDuring(span: Span): Restart | undefined {
+    return this.#restarts.find((restart) => overlaps({ from: restart.from, until: restart.until + RESTART_GRACE_MS }, span));
+  }
+}
+
+function overlaps(a: Span, b: Span): boolean {
+  return a.from <= b.until && b.from <= a.until;
 }

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type pg from 'pg';
+import type { Pool, PoolClient } from 'pg';
+import { within } from './limits';
 import { summarizeError, type Operation, type QueryFailure } from './failures';
 import type { Prng } from './prng';
 
@@ -14,24 +15,42 @@ export interface WorkerWrites {
   readonly inDoubt: number[];
 }
 
+/** How long `pool.connect()` took, succeeded or not. */
+export interface ConnectTimes {
+  count: number;
+  failed: number;
+  /** The slowest, in milliseconds. */
+  maxMs: number;
+  /** When the slowest one ended. */
+  maxAt: number;
+  /** How many took longer than the workload's `slowConnectMs`. */
+  slow: number;
+}
+
 /** Counters of a running workload; kept small so the heap stays flat however long it runs. */
 export interface WorkloadCounters {
   readonly ok: Record<Operation, number>;
   failed: number;
   /** Per worker, for the loss check. */
   readonly writes: WorkerWrites[];
+  readonly connects: ConnectTimes;
 }
 
 /** A running workload. */
 export interface Workload {
   readonly counters: WorkloadCounters;
-  /** Lets every worker finish its query, then resolves. */
-  stop(): Promise<void>;
+  /**
+   * Lets every worker finish its query; resolves the number of workers still busy after
+   * `timeoutMs` (0 when all finished), so that a hung connect cannot hang the soak.
+   */
+  stop(timeoutMs: number): Promise<number>;
 }
 
 /** Settings of {@link startWorkload}. */
 export interface WorkloadOptions {
-  readonly pool: pg.Pool;
+  readonly pool: Pool;
+  /** A `pool.connect()` slower than this is counted in {@link ConnectTimes.slow}. */
+  readonly slowConnectMs: number;
   readonly workers: number;
   readonly prng: Prng;
   readonly onSuccess: (startedAt: number, at: number) => void;
@@ -49,8 +68,29 @@ export function startWorkload(options: WorkloadOptions): Workload {
     ok: { select: 0, insert: 0, sleep: 0 },
     failed: 0,
     writes: Array.from({ length: options.workers }, () => ({ attempted: 0, inDoubt: [] })),
+    connects: { count: 0, failed: 0, maxMs: 0, maxAt: 0, slow: 0 },
+  };
+  const connect = async (): Promise<PoolClient> => {
+    const started = Date.now();
+    let ok = false;
+    try {
+      const client = await options.pool.connect();
+      ok = true;
+      return client;
+    } finally {
+      const at = Date.now();
+      const { connects } = counters;
+      connects.count++;
+      if (!ok) connects.failed++;
+      if (at - started > connects.maxMs) {
+        connects.maxMs = at - started;
+        connects.maxAt = at;
+      }
+      if (at - started > options.slowConnectMs) connects.slow++;
+    }
   };
   let stopped = false;
+  let busy = options.workers;
   const loops = counters.writes.map(async (writes, worker) => {
     while (!stopped) {
       const roll = options.prng.next();
@@ -58,7 +98,7 @@ export function startWorkload(options: WorkloadOptions): Workload {
       const startedAt = Date.now();
       const seq = operation === 'insert' ? writes.attempted++ : -1;
       try {
-        await run(options.pool, operation, worker, seq, options.prng);
+        await run(connect, operation, worker, seq, options.prng);
         counters.ok[operation]++;
         options.onSuccess(startedAt, Date.now());
         await sleep(options.prng.int(0, 20));
@@ -69,29 +109,53 @@ export function startWorkload(options: WorkloadOptions): Workload {
         await sleep(100);
       }
     }
+    busy--;
   });
   return {
     counters,
-    stop: async () => {
+    stop: async (timeoutMs) => {
       stopped = true;
-      await Promise.all(loops);
+      await within(Promise.all(loops), timeoutMs);
+      return busy;
     },
   };
 }
 
-async function run(pool: pg.Pool, operation: Operation, worker: number, seq: number, prng: Prng): Promise<void> {
+// What pool.query() does, with the connect timed on its own: a connect's duration is what the
+// library bounds (connectionTimeoutMillis), a query's is not.
+async function run(connect: () => Promise<PoolClient>, operation: Operation, worker: number, seq: number, prng: Prng): Promise<void> {
+  const client = await connect();
+  // As pool.query() does: a backend that goes away between queries emits 'error' on the checked-out
+  // client, and without a listener that would crash the process; the query reports it too.
+  let broken: Error | undefined;
+  const onError = (error: Error) => (broken ??= error);
+  client.on('error', onError);
+  try {
+    await query(client, operation, worker, seq, prng);
+    if (broken) throw broken;
+    client.release();
+  } catch (error) {
+    // As pool.query() does: a client whose query failed is not reused.
+    client.release(error as Error);
+    throw error;
+  } finally {
+    client.off('error', onError);
+  }
+}
+
+async function query(client: PoolClient, operation: Operation, worker: number, seq: number, prng: Prng): Promise<void> {
   switch (operation) {
     case 'select': {
       const value = prng.int(0, 1_000_000);
-      const { rows } = await pool.query<{ n: number }>('SELECT $1::int + 1 AS n', [value]);
+      const { rows } = await client.query<{ n: number }>('SELECT $1::int + 1 AS n', [value]);
       if (rows[0]?.n !== value + 1) throw new Error(`wrong result: ${JSON.stringify(rows)} for ${value} + 1`);
       return;
     }
     case 'insert':
-      await pool.query(`INSERT INTO ${ROWS_TABLE} (worker, seq) VALUES ($1, $2)`, [worker, seq]);
+      await client.query(`INSERT INTO ${ROWS_TABLE} (worker, seq) VALUES ($1, $2)`, [worker, seq]);
       return;
     case 'sleep':
-      await pool.query('SELECT pg_sleep($1)', [prng.int(100, 400) / 1000]);
+      await client.query('SELECT pg_sleep($1)', [prng.int(100, 400) / 1000]);
       return;
   }
 }
