@@ -91,7 +91,8 @@ async function freshLogin(pool: pg.Pool): Promise<void> {
 async function happyPaths(standIn: StandIn): Promise<void> {
   const { emulator } = standIn;
   emulator.setExpiryOverride(2);
-  const pool = createRedshiftPool({ ...standIn.pg, max: 2, iam: standIn.iam });
+  // keepWarm off: the scenario wants a stale hit and a background refresh started by a connect.
+  const pool = createRedshiftPool({ ...standIn.pg, max: 2, iam: { ...standIn.iam, keepWarm: false } });
   listen(pool, 'WithIAM pool');
   try {
     await Promise.all([freshLogin(pool), freshLogin(pool)]);
@@ -149,8 +150,9 @@ async function failurePaths(standIn: StandIn): Promise<void> {
   const engine = (extra: object = {}) => createRedshiftCredentials({ ...standIn.iam, ...extra, host: standIn.pg.host, database: standIn.pg.database });
   const cases: [string, () => void, object][] = [
     ['ACCESS_DENIED', () => emulator.failNext(1, 'accessDenied'), {}],
-    ['THROTTLED', () => emulator.failNext(2, 'throttling'), { clientConfig: { maxAttempts: 2 } }],
-    ['AWS_UNAVAILABLE', () => emulator.failNext(2, 'unavailable'), { clientConfig: { maxAttempts: 2 } }],
+    // A waiting login retries throttling and outages until waitTimeoutSeconds: keep failing past it.
+    ['THROTTLED', () => emulator.failNext(1_000, 'throttling'), { clientConfig: { maxAttempts: 2 }, waitTimeoutSeconds: 1 }],
+    ['AWS_UNAVAILABLE', () => emulator.failNext(1_000, 'unavailable'), { clientConfig: { maxAttempts: 2 }, waitTimeoutSeconds: 1 }],
     ['CLUSTER_NOT_FOUND', () => undefined, { clusterIdentifier: 'no-such-cluster' }],
     ['AWS_CREDENTIALS_INVALID', () => undefined, { credentials: { accessKeyId: 'AKIAUNKNOWN', secretAccessKey: 'not-the-secret' } }],
   ];
@@ -159,18 +161,23 @@ async function failurePaths(standIn: StandIn): Promise<void> {
     arrange();
     await expectFailure(label, () => credentials.get());
     await credentials.close();
+    emulator.clearFaults();
   }
 
   // Expired credentials that cannot be refreshed: the "could not be refreshed" error.
   emulator.setExpiryOverride(2);
-  const expiring = createRedshiftPool({ ...standIn.pg, iam: { ...standIn.iam, clientConfig: { maxAttempts: 1 } } });
+  const expiring = createRedshiftPool({ ...standIn.pg, iam: { ...standIn.iam, keepWarm: false, waitTimeoutSeconds: 1, clientConfig: { maxAttempts: 1 } } });
   listen(expiring, 'expiring pool');
   try {
     await freshLogin(expiring);
     const { expiresAt } = expiring.credentials.stats();
     await sleep(Math.max(0, (expiresAt?.getTime() ?? Date.now()) - Date.now()) + 20);
-    emulator.failNext(1, 'unavailable');
+    emulator.failNext(1_000, 'unavailable');
     await expectFailure('expired and not refreshed', () => freshLogin(expiring));
+    emulator.clearFaults();
+    // The failure backs off the next fetch; wait it out.
+    const backoffUntil = expiring.credentials.stats().backoffUntil;
+    if (backoffUntil !== undefined) await sleep(Math.max(0, backoffUntil.getTime() - Date.now()) + 20);
     // A revoked password whose refresh is refused: the login error after the retry's fetch failed.
     await freshLogin(expiring);
     await emulator.revoke(`IAM:${NAME}-user`);
