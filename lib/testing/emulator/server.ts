@@ -243,6 +243,9 @@ class Emulator implements RedshiftEmulator {
     this.server.closeAllConnections();
     await Promise.allSettled([...this.inflight]);
     await stopped;
+    // The server's 'close' comes on the next tick, but libuv releases its handle only in the
+    // closing phase at the end of the loop iteration; a timer always runs after that phase.
+    await sleep(0);
     await this.roles.close();
     debug('closed %s', this.endpoint);
   }
