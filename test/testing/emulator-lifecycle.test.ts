@@ -1,5 +1,7 @@
 import { GetClusterCredentialsCommand, GetClusterCredentialsWithIAMCommand, RedshiftClient } from '@aws-sdk/client-redshift';
 import { GetCredentialsCommand, RedshiftServerlessClient } from '@aws-sdk/client-redshift-serverless';
+import { createHook } from 'node:async_hooks';
+import { Agent } from 'node:http';
 import { startRedshiftEmulator, type RedshiftEmulator } from '../../lib/testing';
 import { testPostgres } from '../setup/test-postgres';
 import { loginUser, rejectionOf } from './emulator-helpers';
@@ -10,43 +12,82 @@ const NAME = 'emulife';
 const start = (options: Partial<Parameters<typeof startRedshiftEmulator>[0]> = {}) =>
   startRedshiftEmulator({ postgres: testPostgres(), iamUserName: `${NAME}-user`, roleName: `${NAME}-role`, ...options });
 
-/** Network handles and timers of this process, by type. */
-function handleCounts(): Record<string, number> {
-  const counts: Record<string, number> = {};
+/** Network handles of this process, by type. */
+function tcpHandles(): Record<string, number> {
+  const counts: Record<string, number> = { TCPServerWrap: 0, TCPSocketWrap: 0 };
   for (const type of process.getActiveResourcesInfo()) {
-    if (['TCPServerWrap', 'TCPSocketWrap', 'Timeout'].includes(type)) counts[type] = (counts[type] ?? 0) + 1;
+    if (type in counts) counts[type] = (counts[type] ?? 0) + 1;
   }
   return counts;
 }
 
 /**
- * The handle counts once they match `expected`, or after ~1 s: closed handles leave the list only
- * when the event loop has run their close callbacks.
+ * Watches for handles and timers that outlive a piece of work. Sockets and servers are counted
+ * exactly (nothing else in this process opens any meanwhile). Timers are followed from their
+ * creation, because jest's own reporter runs timers in this process when it runs one file: a
+ * plain count goes up and down with them. A timer counts when it is still pending and ref'ed
+ * at the end and jest did not create it.
  */
-async function settledHandleCounts(expected?: Record<string, number>): Promise<Record<string, number>> {
-  let previous = handleCounts();
-  for (let turn = 0; turn < 50; turn++) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const current = handleCounts();
-    const same = JSON.stringify(current) === JSON.stringify(expected ?? previous);
-    if (same) return current;
-    previous = current;
+function watchHandles(): { leftovers(): { tcp: Record<string, number>; timers: string[] } } {
+  const before = tcpHandles();
+  const timers = new Map<number, { timer: NodeJS.Timeout; stack: string }>();
+  const hook = createHook({
+    init(id, type, _trigger, resource) {
+      if (type !== 'Timeout') return;
+      const stack = new Error().stack ?? '';
+      if (!/node_modules[\\/](?:@jest|jest-)/.test(stack)) timers.set(id, { timer: resource as NodeJS.Timeout, stack });
+    },
+    destroy(id) {
+      timers.delete(id);
+    },
+  }).enable();
+  return {
+    leftovers() {
+      hook.disable();
+      const now = tcpHandles();
+      const tcp: Record<string, number> = {};
+      for (const type of Object.keys(now)) tcp[type] = (now[type] ?? 0) - (before[type] ?? 0);
+      return { tcp, timers: [...timers.values()].filter((entry) => entry.timer.hasRef()).map((entry) => entry.stack) };
+    },
+  };
+}
+
+const NONE_LEFT = { tcp: { TCPServerWrap: 0, TCPSocketWrap: 0 }, timers: [] };
+
+/**
+ * An HTTP agent for SDK clients that remembers the close of every socket it opened: client sockets
+ * close on their own schedule after the server cut them, and the handle count must not race them.
+ */
+function trackingAgent(): { agent: Agent; allClosed(): Promise<void> } {
+  const closed: Array<Promise<void>> = [];
+  class TrackingAgent extends Agent {
+    override createConnection(...args: Parameters<Agent['createConnection']>): ReturnType<Agent['createConnection']> {
+      const socket = super.createConnection(...args);
+      if (socket) closed.push(new Promise((resolve) => socket.once('close', () => resolve())));
+      return socket;
+    }
   }
-  return previous;
+  return { agent: new TrackingAgent({ keepAlive: true }), allClosed: async () => void (await Promise.all(closed)) };
 }
 
 describe('startRedshiftEmulator', () => {
-  it('refuses a configuration whose databases do not exist on PostgreSQL', async () => {
+  it('refuses a configuration whose databases do not exist on PostgreSQL, leaving no handles', async () => {
+    const watch = watchHandles();
     const error = await rejectionOf(start({ clusters: [{ clusterIdentifier: 'c1', databases: ['dev', `${NAME}_missing`] }] }));
     expect(error.message).toContain(`${NAME}_missing`);
     expect(error.message).toContain('do not exist on the PostgreSQL server');
+    // The admin connection that found out is closed, socket included, when the rejection arrives.
+    expect(watch.leftovers()).toEqual(NONE_LEFT);
   });
 
   it('close() ends the server, every socket and the admin pool, leaving no handles', async () => {
-    const before = await settledHandleCounts();
+    // No settling: every handle of the emulator is gone when close() resolves (also after the
+    // failed start of the test before), and the test waits for its own client sockets.
+    const watch = watchHandles();
     const emulator = await start();
-    const redshift = new RedshiftClient(emulator.clientConfig());
-    const serverless = new RedshiftServerlessClient(emulator.clientConfig());
+    const { agent, allClosed } = trackingAgent();
+    const redshift = new RedshiftClient({ ...emulator.clientConfig(), requestHandler: { httpAgent: agent } });
+    const serverless = new RedshiftServerlessClient({ ...emulator.clientConfig(), requestHandler: { httpAgent: agent } });
     const out = await redshift.send(new GetClusterCredentialsWithIAMCommand({ ClusterIdentifier: 'examplecluster', DbName: 'dev' }));
     await serverless.send(new GetCredentialsCommand({ workgroupName: 'default-workgroup' }));
     expect(await loginUser(out.DbUser, out.DbPassword)).toBe(out.DbUser);
@@ -55,7 +96,8 @@ describe('startRedshiftEmulator', () => {
     await emulator.close();
     redshift.destroy();
     serverless.destroy();
-    expect(await settledHandleCounts(before)).toEqual(before);
+    await allClosed();
+    expect(watch.leftovers()).toEqual(NONE_LEFT);
 
     const after = new RedshiftClient({ ...emulator.clientConfig(), maxAttempts: 1 });
     try {

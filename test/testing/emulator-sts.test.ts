@@ -2,6 +2,10 @@ import { GetClusterCredentialsWithIAMCommand, RedshiftClient } from '@aws-sdk/cl
 import { GetCredentialsCommand, RedshiftServerlessClient } from '@aws-sdk/client-redshift-serverless';
 // The STS client that `@aws-sdk/credential-providers` (fromTemporaryCredentials, role_arn profiles) uses inside.
 import { AssumeRoleCommand, STSClient, type AssumeRoleCommandInput } from '@aws-sdk/nested-clients/sts';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { startRedshiftEmulator, type EmulatorIdentity, type RedshiftEmulator } from '../../lib/testing';
 import { testPostgres } from '../setup/test-postgres';
@@ -183,6 +187,42 @@ describe('STS AssumeRole', () => {
     const error = await rejectionOf(client.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'scoped' })));
     expect(error).toMatchObject({ name: 'SignatureDoesNotMatch' });
     expect(error.message).toContain("Credential should be scoped to correct service: 'sts'");
+  });
+
+  it("serves the SDK's own role assumer: a role_arn profile with external_id, through AWS_ENDPOINT_URL_STS", async () => {
+    const roleArn = emulator.addRole({ roleName: `${NAME}-profile`, externalId: 'profile-ext' });
+    const dir = mkdtempSync(join(tmpdir(), `${NAME}-`));
+    const saved = { ...process.env };
+    try {
+      const { accessKeyId, secretAccessKey } = emulator.identities.iamUser;
+      writeFileSync(join(dir, 'credentials'), `[base]\naws_access_key_id = ${accessKeyId}\naws_secret_access_key = ${secretAccessKey}\n`);
+      writeFileSync(
+        join(dir, 'config'),
+        `[profile data]\nrole_arn = ${roleArn}\nsource_profile = base\nexternal_id = profile-ext\nrole_session_name = via-profile\nregion = ${emulator.region}\n`,
+      );
+      for (const key of Object.keys(process.env)) if (key.startsWith('AWS_')) delete process.env[key];
+      Object.assign(process.env, {
+        AWS_CONFIG_FILE: join(dir, 'config'),
+        AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+        AWS_ENDPOINT_URL_STS: emulator.endpoint,
+        AWS_REGION: emulator.region,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      });
+      const identity = await defaultProvider({ profile: 'data' })();
+      expect(identity.expiration).toBeInstanceOf(Date);
+      const redshift = new RedshiftClient({ ...emulator.clientConfig(), credentials: identity });
+      clients.push(redshift);
+      const out = await redshift.send(new GetClusterCredentialsWithIAMCommand({ ClusterIdentifier: 'examplecluster' }));
+      expect(out.DbUser).toBe(`IAMR:${NAME}-profile`);
+      expect(emulator.calls.filter((call) => call.operation === 'AssumeRole').at(-1)).toMatchObject({
+        outcome: 'ok',
+        params: expect.objectContaining({ ExternalId: 'profile-ext', RoleSessionName: 'via-profile' }),
+      });
+    } finally {
+      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+      Object.assign(process.env, saved);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('addRole refuses names, durations and ExternalIds that AWS would refuse', () => {

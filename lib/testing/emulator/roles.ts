@@ -42,6 +42,8 @@ export class RoleManager {
   private readonly granted = new Map<string, Set<string>>();
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly issued: string[] = [];
+  /** Each admin connection's socket close, pending until it happened. */
+  private readonly socketsClosed = new Set<Promise<void>>();
   private closed = false;
 
   constructor(private readonly settings: EmulatorPostgresSettings) {}
@@ -92,13 +94,18 @@ export class RoleManager {
     return [...this.issued];
   }
 
-  /** Waits for pending role changes, then ends every connection; later calls fail. */
+  /**
+   * Waits for pending role changes, then ends every connection and waits until their sockets have
+   * closed; later calls fail. pg-pool's `end()` resolves as soon as it has *asked* its clients to
+   * end, while their sockets are still open, so it alone would leave handles behind.
+   */
   async close(): Promise<void> {
     this.closed = true;
     await Promise.allSettled([...this.queues.values()]);
     const pools = [...this.pools.values()];
     this.pools.clear();
     await Promise.all(pools.map((pool) => pool.end()));
+    await Promise.all([...this.socketsClosed]);
   }
 
   /** Sets the role up; an unchanged password (handed out again) is only written when the role must be created. */
@@ -198,6 +205,12 @@ export class RoleManager {
       pool = new Pool({ host, port, user, password, database, max: database === this.settings.database ? 4 : 2 });
       // An idle connection that the server drops must not crash the test process.
       pool.on('error', (error) => debug('idle admin connection to %s failed: %s', database, error.message));
+      // pg emits a client's 'end' when its socket has closed (also after an error).
+      pool.on('connect', (client) => {
+        const closed = new Promise<void>((resolve) => client.once('end', () => resolve()));
+        this.socketsClosed.add(closed);
+        void closed.then(() => this.socketsClosed.delete(closed));
+      });
       this.pools.set(database, pool);
     }
     return pool;

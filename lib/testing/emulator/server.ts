@@ -41,15 +41,21 @@ const DEFAULT_DURATION_SECONDS = 900;
 const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
- * Starts a local stand-in for the Redshift and Redshift Serverless credential APIs on a random
- * loopback port. The unmodified AWS SDK v3 clients talk to it when given `endpoint`, `region` and
- * one of its identities as `credentials` (see {@link RedshiftEmulator.clientConfig}).
+ * Starts a local stand-in for the Redshift, Redshift Serverless and STS APIs on a random loopback
+ * port. The unmodified AWS SDK v3 clients talk to it when given `endpoint`, `region` and one of its
+ * identities as `credentials` (see {@link RedshiftEmulator.clientConfig}).
  *
- * Requests are SigV4-verified; `GetClusterCredentials`, `GetClusterCredentialsWithIAM` (awsQuery)
- * and Serverless `GetCredentials` (awsJson1_1) answer as AWS does, and each password they hand out
- * is made the password of a PostgreSQL login role of the same name on `options.postgres`, valid
- * until the returned expiration. Throws when PostgreSQL is unreachable or a configured database
- * does not exist on it.
+ * Requests are SigV4-verified and answered as AWS does, with its modelled errors:
+ * - credentials: `GetClusterCredentials`, `GetClusterCredentialsWithIAM` (awsQuery) and Serverless
+ *   `GetCredentials` (awsJson1_1); each password they hand out is made the password of a PostgreSQL
+ *   login role of the same name on `options.postgres`, valid until the returned expiration;
+ * - lookups: `DescribeClusters`, `DescribeEndpointAccess`, `DescribeCustomDomainAssociations`,
+ *   Serverless `GetWorkgroup`, `GetEndpointAccess`, `ListCustomDomainAssociations`, with addresses
+ *   that default to `options.postgres` (see {@link RedshiftEmulator.addEndpointAccess},
+ *   {@link RedshiftEmulator.addCustomDomain});
+ * - STS `AssumeRole` (see {@link RedshiftEmulator.addRole}).
+ *
+ * Throws when PostgreSQL is unreachable or a configured database does not exist on it.
  *
  * @example
  * const emulator = await startRedshiftEmulator({ postgres: superuserSettings });
@@ -243,6 +249,9 @@ class Emulator implements RedshiftEmulator {
     this.server.closeAllConnections();
     await Promise.allSettled([...this.inflight]);
     await stopped;
+    // The server's 'close' comes on the next tick, but libuv releases its handle only in the
+    // closing phase at the end of the loop iteration; a timer always runs after that phase.
+    await sleep(0);
     await this.roles.close();
     debug('closed %s', this.endpoint);
   }

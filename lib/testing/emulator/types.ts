@@ -325,15 +325,17 @@ export interface RedshiftEmulator {
   addWorkgroup(workgroup: EmulatorWorkgroup): void;
   /**
    * Adds (or replaces) a Redshift-managed VPC endpoint of a registered cluster or workgroup, for
-   * `DescribeEndpointAccess` / Serverless `GetEndpointAccess`. Throws `TypeError` for a bad name or
-   * an unknown target.
+   * `DescribeEndpointAccess` / Serverless `GetEndpointAccess` (an unknown name is `EndpointNotFound` /
+   * `ResourceNotFoundException`). Throws `TypeError` for a bad name or an unknown target.
    */
   addEndpointAccess(endpoint: EmulatorEndpointAccess): void;
   /**
    * Associates (or re-associates) a custom domain name with a registered cluster or workgroup, for
    * `DescribeCustomDomainAssociations` / Serverless `ListCustomDomainAssociations` and for the
-   * credential operations called with `CustomDomainName` / `customDomainName`. Throws `TypeError`
-   * for an unknown target.
+   * credential operations called with `CustomDomainName` / `customDomainName`. As in the SDK model,
+   * `DescribeCustomDomainAssociations` answers a filter that matches no cluster association with
+   * `CustomDomainAssociationNotFoundFault`; Serverless `ListCustomDomainAssociations` with an empty
+   * list. Throws `TypeError` for an unknown target.
    */
   addCustomDomain(domain: EmulatorCustomDomain): void;
   /**
