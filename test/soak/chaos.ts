@@ -57,7 +57,7 @@ export interface ChaosTargets {
 }
 
 // How the emulator's awsQuery API (provisioned clusters) names each injected fault in its call log.
-const FAULT_CODES: Readonly<Record<Exclude<EmulatorFaultKind, 'accessDenied'>, EmulatorErrorCode>> = {
+const FAULT_CODES: Readonly<Record<Exclude<EmulatorFaultKind, 'accessDenied' | 'stall' | 'truncated'>, EmulatorErrorCode>> = {
   unavailable: 'ServiceUnavailable',
   internal: 'InternalFailure',
   throttling: 'Throttling',

@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import {
   ClusterNotFoundFault,
   CustomDomainAssociationNotFoundFault,
-  DescribeClustersCommand,
+  DescribeClusterSnapshotsCommand,
   GetClusterCredentialsWithIAMCommand,
   RedshiftClient,
   RedshiftServiceException,
@@ -185,11 +185,11 @@ describe('modelled errors', () => {
   });
 
   it('an operation the emulator does not implement is InvalidAction', async () => {
-    expect(await rejectionOf(redshift().send(new DescribeClustersCommand({})))).toMatchObject({
+    expect(await rejectionOf(redshift().send(new DescribeClusterSnapshotsCommand({})))).toMatchObject({
       name: 'InvalidAction',
       $metadata: { httpStatusCode: 400 },
     });
-    expect(emulator.calls.map((call) => [call.operation, call.outcome])).toEqual([['DescribeClusters', 'InvalidAction']]);
+    expect(emulator.calls.map((call) => [call.operation, call.outcome])).toEqual([['DescribeClusterSnapshots', 'InvalidAction']]);
   });
 });
 

@@ -143,6 +143,7 @@ describe('controls', () => {
     expect(emulator.environment(emulator.identities.assumedRole)).toEqual({
       AWS_ENDPOINT_URL_REDSHIFT: emulator.endpoint,
       AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS: emulator.endpoint,
+      AWS_ENDPOINT_URL_STS: emulator.endpoint,
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: emulator.identities.assumedRole.accessKeyId,
       AWS_SECRET_ACCESS_KEY: emulator.identities.assumedRole.secretAccessKey,

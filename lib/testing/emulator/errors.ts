@@ -12,8 +12,12 @@ export type ApiErrorKind =
   | 'missingParameter'
   | 'invalidParameter'
   | 'resourceNotFound'
+  | 'endpointNotFound'
   | 'customDomainNotFound'
-  | EmulatorFaultKind;
+  | 'expiredToken'
+  /** STS's parameter validation (`ValidationError`); Redshift's is `invalidParameter`. */
+  | 'validation'
+  | Exclude<EmulatorFaultKind, 'stall' | 'truncated'>;
 
 /** How one failure kind looks on the wire of one protocol. */
 export interface WireError {
@@ -43,6 +47,9 @@ export const WIRE: Readonly<Record<ApiErrorKind, { readonly query: WireError; re
   missingParameter: { query: wire('MissingParameter', 400), json: wire('ValidationException', 400) },
   invalidParameter: { query: wire('InvalidParameterValue', 400), json: wire('ValidationException', 400) },
   resourceNotFound: { query: wire('ClusterNotFound', 404), json: wire('ResourceNotFoundException', 404) },
+  endpointNotFound: { query: wire('EndpointNotFound', 404), json: wire('ResourceNotFoundException', 404) },
+  expiredToken: { query: wire('ExpiredToken', 400), json: wire('ExpiredTokenException', 400) },
+  validation: { query: wire('ValidationError', 400), json: wire('ValidationException', 400) },
   customDomainNotFound: { query: wire('CustomDomainAssociationNotFoundFault', 404), json: wire('ResourceNotFoundException', 404) },
   accessDenied: { query: wire('AccessDenied', 403), json: wire('AccessDeniedException', 403) },
   throttling: { query: wire('Throttling', 400), json: wire('ThrottlingException', 429) },
@@ -65,7 +72,7 @@ export class ApiError extends Error {
 }
 
 /** The injected fault `kind`, worded as AWS words it; `action` is e.g. `redshift:GetClusterCredentials`. */
-export function faultError(kind: EmulatorFaultKind, action: string, identityArn: string, resourceArn: string): ApiError {
+export function faultError(kind: ApiErrorKind & EmulatorFaultKind, action: string, identityArn: string, resourceArn: string): ApiError {
   switch (kind) {
     case 'throttling':
       return new ApiError(kind, 'Rate exceeded');

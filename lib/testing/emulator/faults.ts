@@ -1,6 +1,6 @@
 import type { EmulatorFaultKind, EmulatorOperation } from './types';
 
-const KINDS: ReadonlySet<string> = new Set<EmulatorFaultKind>(['throttling', 'unavailable', 'internal', 'accessDenied']);
+const KINDS: ReadonlySet<string> = new Set<EmulatorFaultKind>(['throttling', 'unavailable', 'internal', 'accessDenied', 'stall', 'truncated']);
 
 interface PendingFault {
   remaining: number;

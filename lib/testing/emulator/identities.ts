@@ -54,6 +54,7 @@ export class IdentityRegistry {
       secretAccessKey: input.secretAccessKey ?? randomBytes(30).toString('base64'),
       ...(temporary ? { sessionToken: input.sessionToken ?? `IQoJb3JpZ2luX2Vj${randomBytes(180).toString('base64')}` } : {}),
       arn: input.arn,
+      ...(input.expiration ? { expiration: new Date(input.expiration.getTime()) } : {}),
     };
     if (this.byAccessKey.has(identity.accessKeyId)) {
       throw new TypeError(`Access key ${identity.accessKeyId} is already registered.`);

@@ -1,10 +1,10 @@
 import { ApiError, WIRE } from './errors';
-import type { IssuedCredentials, ParsedCall, Protocol, Reply } from './protocol';
+import { cutPoint, findMember, WireList, type OperationResult, type ParsedCall, type Protocol, type Reply, type WireStruct, type WireValue } from './protocol';
 import type { ArrivedRequest } from './sigv4';
 import type { EmulatorOperation } from './types';
 
 const TARGET_PREFIX = 'RedshiftServerless.';
-const OPERATIONS: ReadonlySet<string> = new Set<EmulatorOperation>(['GetCredentials']);
+const OPERATIONS: ReadonlySet<string> = new Set<EmulatorOperation>(['GetCredentials', 'GetWorkgroup', 'GetEndpointAccess', 'ListCustomDomainAssociations']);
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
 
 /**
@@ -34,14 +34,11 @@ export const jsonProtocol: Protocol = {
     return { operation, known: operation as EmulatorOperation, params };
   },
 
-  success(_operation: EmulatorOperation, credentials: IssuedCredentials, requestId: string): Reply {
-    const body: Record<string, string | number> = {
-      dbUser: credentials.dbUser,
-      dbPassword: credentials.password,
-      expiration: epochSeconds(credentials.expiration),
-    };
-    if (credentials.nextRefreshTime) body.nextRefreshTime = epochSeconds(credentials.nextRefreshTime);
-    return { status: 200, headers: { 'content-type': CONTENT_TYPE, 'x-amzn-requestid': requestId }, body: JSON.stringify(body) };
+  success(_operation: EmulatorOperation, result: OperationResult, requestId: string): Reply {
+    const body = JSON.stringify(jsonStruct(result.members));
+    const secret = result.secretMember === undefined ? undefined : findMember(result.members, result.secretMember);
+    const fragment = secret === undefined ? undefined : `${JSON.stringify(result.secretMember)}:${JSON.stringify(secret)}`;
+    return { status: 200, headers: { 'content-type': CONTENT_TYPE, 'x-amzn-requestid': requestId }, body, cutAt: cutPoint(body, fragment) };
   },
 
   failure(error: ApiError, requestId: string): Reply {
@@ -66,6 +63,19 @@ function readParams(body: object): Record<string, string | number | boolean | st
 
 function isStringArray(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
+function jsonStruct(struct: WireStruct): Record<string, unknown> {
+  const json: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(struct)) if (value !== undefined) json[name] = jsonValue(value);
+  return json;
+}
+
+function jsonValue(value: WireValue): unknown {
+  if (value instanceof WireList) return value.items.map(jsonValue);
+  if (value instanceof Date) return epochSeconds(value);
+  if (typeof value === 'object') return jsonStruct(value);
+  return value;
 }
 
 /** awsJson timestamps are epoch seconds, with the milliseconds as a fraction. */

@@ -7,21 +7,27 @@ import { debuglog } from 'node:util';
 import { ApiError, faultError } from './errors';
 import { FaultQueue } from './faults';
 import { IdentityRegistry, type KnownIdentity } from './identities';
+import type { CredentialsRequest, OperationContext } from './context';
+import { Directory } from './directory';
+import { IamRoles } from './iam-roles';
 import { jsonProtocol } from './json-protocol';
-import { authorizationTarget, OPERATIONS, type CredentialsRequest, type OperationContext } from './operations';
-import type { IssuedCredentials, ParsedCall, Protocol, Reply } from './protocol';
-import { queryProtocol } from './query-protocol';
+import { authorizationTarget, OPERATIONS } from './operations';
+import type { OperationResult, ParsedCall, Protocol, Reply } from './protocol';
+import { isStsRequest, redshiftQueryProtocol, stsQueryProtocol } from './query-protocol';
 import { RoleManager } from './roles';
 import { verifySigV4, type ArrivedRequest } from './sigv4';
 import type {
   EmulatorCall,
   EmulatorCallParams,
   EmulatorCluster,
+  EmulatorCustomDomain,
+  EmulatorEndpointAccess,
   EmulatorFaultKind,
   EmulatorIdentities,
   EmulatorIdentity,
   EmulatorIdentityInput,
   EmulatorOperation,
+  EmulatorRole,
   EmulatorWorkgroup,
   RedshiftEmulator,
   RedshiftEmulatorOptions,
@@ -75,8 +81,8 @@ class Emulator implements RedshiftEmulator {
   private readonly registry = new IdentityRegistry();
   private readonly roles: RoleManager;
   private readonly faults = new FaultQueue();
-  private readonly clusters = new Map<string, EmulatorCluster>();
-  private readonly workgroups = new Map<string, EmulatorWorkgroup>();
+  private readonly directory: Directory;
+  private readonly iamRoles: IamRoles;
   private readonly dbUsers: Set<string>;
   private readonly log: EmulatorCall[] = [];
   private readonly inflight = new Set<Promise<void>>();
@@ -97,6 +103,8 @@ class Emulator implements RedshiftEmulator {
     this.roles = new RoleManager(options.postgres);
     this.dbUsers = new Set(options.dbUsers ?? ['awsuser']);
     this.setLatency(options.latencyMs ?? 0);
+    this.directory = new Directory({ address: options.postgres.host, port: options.postgres.port });
+    this.iamRoles = new IamRoles(this.accountId);
     for (const cluster of options.clusters ?? [{ clusterIdentifier: 'examplecluster' }]) this.addCluster(cluster);
     for (const workgroup of options.workgroups ?? [{ workgroupName: 'default-workgroup' }]) this.addWorkgroup(workgroup);
     this.identities = {
@@ -115,10 +123,9 @@ class Emulator implements RedshiftEmulator {
   }
 
   async start(): Promise<void> {
-    const databases = new Set([...this.clusters.values(), ...this.workgroups.values()].flatMap((resource) => resource.databases ?? []));
     let missing: string[];
     try {
-      missing = await this.roles.missingDatabases([...databases]);
+      missing = await this.roles.missingDatabases(this.directory.databases());
     } catch (error) {
       const { host, port, user } = this.postgres;
       throw new Error(`The Redshift emulator cannot use PostgreSQL at ${host}:${port} as ${user}: ${error instanceof Error ? error.message : String(error)}`, {
@@ -151,6 +158,7 @@ class Emulator implements RedshiftEmulator {
     return {
       AWS_ENDPOINT_URL_REDSHIFT: this.endpoint,
       AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS: this.endpoint,
+      AWS_ENDPOINT_URL_STS: this.endpoint,
       AWS_REGION: this.region,
       AWS_ACCESS_KEY_ID: identity.accessKeyId,
       AWS_SECRET_ACCESS_KEY: identity.secretAccessKey,
@@ -196,13 +204,23 @@ class Emulator implements RedshiftEmulator {
   }
 
   addCluster(cluster: EmulatorCluster): void {
-    if (!cluster.clusterIdentifier) throw new TypeError('addCluster: clusterIdentifier is required.');
-    this.clusters.set(cluster.clusterIdentifier.toLowerCase(), Object.freeze({ ...cluster, databases: [...(cluster.databases ?? ['dev'])] }));
+    this.directory.addCluster(cluster);
   }
 
   addWorkgroup(workgroup: EmulatorWorkgroup): void {
-    if (!workgroup.workgroupName) throw new TypeError('addWorkgroup: workgroupName is required.');
-    this.workgroups.set(workgroup.workgroupName.toLowerCase(), Object.freeze({ ...workgroup, databases: [...(workgroup.databases ?? ['dev'])] }));
+    this.directory.addWorkgroup(workgroup);
+  }
+
+  addEndpointAccess(endpoint: EmulatorEndpointAccess): void {
+    this.directory.addEndpointAccess(endpoint);
+  }
+
+  addCustomDomain(domain: EmulatorCustomDomain): void {
+    this.directory.addCustomDomain(domain);
+  }
+
+  addRole(role: EmulatorRole): string {
+    return this.iamRoles.add(role);
   }
 
   addDbUser(name: string): void {
@@ -248,18 +266,25 @@ class Emulator implements RedshiftEmulator {
     }
     const url = new URL(req.url ?? '/', 'http://emulator.invalid');
     const request: ArrivedRequest = { method: req.method ?? 'GET', path: url.pathname, query: queryRecord(url.searchParams), headers: req.headers, body };
-    const protocol = req.headers['x-amz-target'] === undefined ? queryProtocol : jsonProtocol;
+    const protocol = selectProtocol(request);
     const call = protocol.parse(request);
     let caller: KnownIdentity | undefined;
-    let issued: IssuedCredentials | undefined;
+    let result: OperationResult | undefined;
+    let fault: EmulatorFaultKind | undefined;
     let reply: Reply;
     try {
       if (this.latencyMs > 0) await sleep(this.latencyMs, undefined, { signal: this.closing.signal });
       caller = await verifySigV4(request, { service: protocol.service, region: this.region, now: this.now(), identities: this.registry });
-      this.injectFault(protocol, call, caller);
+      fault = this.faults.take(call.operation);
+      if (fault && fault !== 'stall' && fault !== 'truncated') throw this.faultError(protocol, call, caller, fault);
       if (call.error || !call.known) throw call.error ?? new ApiError('unknownOperation', `Unknown operation ${call.operation}`);
-      issued = await OPERATIONS[call.known](call.params, this.context(caller));
-      reply = protocol.success(call.known, issued, requestId);
+      if (fault === 'stall') {
+        this.record(at, protocol, call, caller, 'stalled');
+        await this.stall(res);
+        return;
+      }
+      result = await OPERATIONS[call.known](call.params, this.context(caller));
+      reply = protocol.success(call.known, result, requestId);
     } catch (error) {
       if (this.closing.signal.aborted) {
         res.destroy();
@@ -267,29 +292,46 @@ class Emulator implements RedshiftEmulator {
       }
       reply = protocol.failure(asApiError(error), requestId);
     }
-    this.record({
-      at,
-      service: protocol.service,
-      operation: call.operation,
-      params: frozenParams(call.params),
-      ...(caller ? { identityArn: caller.identity.arn } : {}),
-      outcome: reply.code ?? 'ok',
-      ...(issued ? { dbUser: issued.dbUser, expiration: issued.expiration } : {}),
-    });
-    res.writeHead(reply.status, { ...reply.headers, date: this.now().toUTCString(), 'content-length': String(Buffer.byteLength(reply.body)) });
-    res.end(reply.body);
+    const truncated = fault === 'truncated' && reply.code === undefined;
+    this.record(at, protocol, call, caller, truncated ? 'truncated' : (reply.code ?? 'ok'), result);
+    const sent = truncated ? Buffer.from(reply.body.slice(0, reply.cutAt)) : Buffer.from(reply.body);
+    res.writeHead(reply.status, { ...reply.headers, date: this.now().toUTCString(), 'content-length': String(sent.length) });
+    res.end(sent);
   }
 
-  /** Throws the queued fault for this call, if any. Faults hit only authenticated calls, like AWS's throttling. */
-  private injectFault(protocol: Protocol, call: ParsedCall, caller: KnownIdentity): void {
-    const fault = this.faults.take(call.operation);
-    if (!fault) return;
+  /** The `stall` fault: a 200 with headers, then silence until the client or the emulator closes the connection. */
+  private stall(res: ServerResponse): Promise<void> {
+    res.writeHead(200, { 'content-type': 'text/plain', date: this.now().toUTCString() });
+    res.flushHeaders();
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        this.closing.signal.removeEventListener('abort', done);
+        res.destroy();
+        resolve();
+      };
+      res.once('close', done);
+      this.closing.signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  /** An injected error fault, worded as AWS words it. Faults hit only authenticated calls, like AWS's throttling. */
+  private faultError(protocol: Protocol, call: ParsedCall, caller: KnownIdentity, fault: EmulatorFaultKind): ApiError {
     const { action, resourceArn } = authorizationTarget(protocol.service, call.operation, call.params, this.region, this.accountId);
-    throw faultError(fault, action, caller.identity.arn, resourceArn);
+    return faultError(fault as Exclude<EmulatorFaultKind, 'stall' | 'truncated'>, action, caller.identity.arn, resourceArn);
   }
 
   private context(caller: KnownIdentity): OperationContext {
-    return { caller, clusters: this.clusters, workgroups: this.workgroups, dbUsers: this.dbUsers, issue: (request) => this.issue(request) };
+    return {
+      caller,
+      region: this.region,
+      accountId: this.accountId,
+      now: this.now(),
+      directory: this.directory,
+      dbUsers: this.dbUsers,
+      roles: this.iamRoles,
+      identities: this.registry,
+      issue: (request) => this.issue(request),
+    };
   }
 
   /**
@@ -308,17 +350,34 @@ class Emulator implements RedshiftEmulator {
     return { password, expiration: new Date(this.now().getTime() + lifetimeMs) };
   }
 
-  private record(call: EmulatorCall): void {
-    this.log.push(Object.freeze(call));
+  private record(at: Date, protocol: Protocol, call: ParsedCall, caller: KnownIdentity | undefined, outcome: EmulatorCall['outcome'], result?: OperationResult): void {
+    const entry: EmulatorCall = Object.freeze({
+      at,
+      service: protocol.service,
+      operation: call.operation,
+      params: frozenParams(call.params),
+      ...(caller ? { identityArn: caller.identity.arn } : {}),
+      outcome,
+      ...(result?.log?.dbUser ? { dbUser: result.log.dbUser } : {}),
+      ...(result?.log?.assumedRoleArn ? { assumedRoleArn: result.log.assumedRoleArn } : {}),
+      ...(result?.log?.expiration ? { expiration: result.log.expiration } : {}),
+    });
+    this.log.push(entry);
     debug(
       '%s %s by %s: %s%s',
-      call.service,
-      call.operation || '(no operation)',
-      call.identityArn ?? '(unauthenticated)',
-      call.outcome,
-      call.dbUser ? ` as ${call.dbUser} until ${call.expiration?.toISOString()}` : '',
+      entry.service,
+      entry.operation || '(no operation)',
+      entry.identityArn ?? '(unauthenticated)',
+      entry.outcome,
+      entry.dbUser ? ` as ${entry.dbUser} until ${entry.expiration?.toISOString()}` : '',
     );
   }
+}
+
+/** STS and Redshift both speak awsQuery at this one endpoint; the API version tells them apart. */
+function selectProtocol(request: ArrivedRequest): Protocol {
+  if (request.headers['x-amz-target'] !== undefined) return jsonProtocol;
+  return isStsRequest(request.body) ? stsQueryProtocol : redshiftQueryProtocol;
 }
 
 function asApiError(error: unknown): ApiError {

@@ -49,6 +49,9 @@ export async function verifySigV4(request: ArrivedRequest, expected: SigV4Expect
   if (!known || !sameSessionToken(single(request.headers['x-amz-security-token']), known.identity.sessionToken)) {
     throw new ApiError('invalidClientToken', INVALID_TOKEN);
   }
+  if (known.identity.expiration && expected.now.getTime() >= known.identity.expiration.getTime()) {
+    throw new ApiError('expiredToken', 'The security token included in the request is expired');
+  }
 
   const amzDate = single(request.headers['x-amz-date']);
   const signingDate = amzDate ? parseAmzDate(amzDate) : undefined;

@@ -15,8 +15,12 @@ export interface EmulatorCluster {
   readonly clusterIdentifier: string;
   /** Databases of the cluster; each must exist on the PostgreSQL server. Default `['dev']`. */
   readonly databases?: readonly string[];
-  /** A custom domain name that resolves to this cluster when a request names no `ClusterIdentifier`. */
+  /** A custom domain name associated with this cluster; the same as {@link RedshiftEmulator.addCustomDomain}. */
   readonly customDomainName?: string;
+  /** `Endpoint.Address` in `DescribeClusters`. Default: the host of the emulator's PostgreSQL server. */
+  readonly address?: string;
+  /** `Endpoint.Port` in `DescribeClusters`. Default: the port of the emulator's PostgreSQL server. */
+  readonly port?: number;
 }
 
 /** A Redshift Serverless workgroup the emulator knows. */
@@ -25,8 +29,70 @@ export interface EmulatorWorkgroup {
   readonly workgroupName: string;
   /** Databases of the workgroup; each must exist on the PostgreSQL server. Default `['dev']`. */
   readonly databases?: readonly string[];
-  /** A custom domain name that resolves to this workgroup when a request names no `workgroupName`. */
+  /** A custom domain name associated with this workgroup; the same as {@link RedshiftEmulator.addCustomDomain}. */
   readonly customDomainName?: string;
+  /** `workgroup.endpoint.address` in `GetWorkgroup`. Default: the host of the emulator's PostgreSQL server. */
+  readonly address?: string;
+  /** `workgroup.endpoint.port` in `GetWorkgroup`. Default: the port of the emulator's PostgreSQL server. */
+  readonly port?: number;
+}
+
+/**
+ * A Redshift-managed VPC endpoint, for `DescribeEndpointAccess` (cluster) or Serverless
+ * `GetEndpointAccess` (workgroup). Name exactly one of `clusterIdentifier` and `workgroupName`.
+ */
+export interface EmulatorEndpointAccess {
+  /** The endpoint name (compared case-insensitively): 1–30 characters, a letter first, letters, digits and single hyphens. */
+  readonly endpointName: string;
+  /** The cluster the endpoint leads to; it must be registered. */
+  readonly clusterIdentifier?: string;
+  /** The workgroup the endpoint leads to; it must be registered. */
+  readonly workgroupName?: string;
+  /** The endpoint's address. Default: the address of its cluster or workgroup. */
+  readonly address?: string;
+  /** The endpoint's port. Default: the port of its cluster or workgroup. */
+  readonly port?: number;
+}
+
+/**
+ * The association of a custom domain name with a cluster or a workgroup (name exactly one), as
+ * `CreateCustomDomainAssociation` makes it. The credential operations then accept the domain in
+ * place of the cluster or workgroup name.
+ */
+export interface EmulatorCustomDomain {
+  /** The domain, e.g. `warehouse.example.com` (compared case-insensitively). One domain has one association. */
+  readonly customDomainName: string;
+  /** The cluster the domain is associated with; it must be registered. */
+  readonly clusterIdentifier?: string;
+  /** The workgroup the domain is associated with; it must be registered. */
+  readonly workgroupName?: string;
+}
+
+/** An IAM role that STS `AssumeRole` can assume; see {@link RedshiftEmulator.addRole}. */
+export interface EmulatorRole {
+  /** The role name: 1–64 characters of letters, digits and `+=,.@_-`. Its ARN is `arn:aws:iam::<account>:role/<roleName>`. */
+  readonly roleName: string;
+  /** The account of the role. Default: the emulator's `accountId`. */
+  readonly accountId?: string;
+  /**
+   * The `sts:ExternalId` the trust policy requires: `AssumeRole` without exactly this value is
+   * `AccessDenied`. Default: none required (a given ExternalId is then ignored, as in AWS).
+   */
+  readonly externalId?: string;
+  /**
+   * Who may assume the role: identities (or their ARNs), role ARNs (`arn:aws:iam::<account>:role/<name>`,
+   * trusting every session of that role) or account roots (`arn:aws:iam::<account>:root`, trusting
+   * every identity of the account). Default: every identity the emulator knows.
+   */
+  readonly trusted?: ReadonlyArray<string | EmulatorIdentity>;
+  /** The role's `MaxSessionDuration`: 3600–43200 seconds, default 3600. A longer `DurationSeconds` is a `ValidationError`. */
+  readonly maxSessionDurationSeconds?: number;
+  /**
+   * Test control: every session of this role lasts exactly this many seconds (any positive
+   * number, also below AWS's 900-second minimum), whatever `DurationSeconds` asked for. After the
+   * returned `Expiration` (emulator clock) its keys are refused with `ExpiredToken`.
+   */
+  readonly sessionDurationSeconds?: number;
 }
 
 /**
@@ -40,6 +106,11 @@ export interface EmulatorIdentity {
   readonly sessionToken?: string;
   /** `arn:aws:iam::<account>:user/<name>` or `arn:aws:sts::<account>:assumed-role/<role>/<session>`. */
   readonly arn: string;
+  /**
+   * When temporary keys stop working (emulator clock): requests signed with them are then refused
+   * with `ExpiredToken` / `ExpiredTokenException`. Set on the keys `AssumeRole` hands out.
+   */
+  readonly expiration?: Date;
 }
 
 /** What {@link RedshiftEmulator.addIdentity} needs; missing keys are generated. */
@@ -53,6 +124,8 @@ export interface EmulatorIdentityInput {
    * because STS credentials always have one; IAM users have none unless one is given.
    */
   readonly sessionToken?: string;
+  /** When the keys stop working (emulator clock); default never. */
+  readonly expiration?: Date;
 }
 
 /** The two default identities every emulator starts with. */
@@ -89,10 +162,23 @@ export interface RedshiftEmulatorOptions {
 }
 
 /** The AWS service a call was addressed to (its SigV4 signing name). */
-export type EmulatorService = 'redshift' | 'redshift-serverless';
+export type EmulatorService = 'redshift' | 'redshift-serverless' | 'sts';
 
 /** The operations the emulator implements. */
-export type EmulatorOperation = 'GetClusterCredentials' | 'GetClusterCredentialsWithIAM' | 'GetCredentials';
+export type EmulatorOperation =
+  // Redshift (awsQuery, 2012-12-01)
+  | 'GetClusterCredentials'
+  | 'GetClusterCredentialsWithIAM'
+  | 'DescribeClusters'
+  | 'DescribeEndpointAccess'
+  | 'DescribeCustomDomainAssociations'
+  // Redshift Serverless (awsJson1_1)
+  | 'GetCredentials'
+  | 'GetWorkgroup'
+  | 'GetEndpointAccess'
+  | 'ListCustomDomainAssociations'
+  // STS (awsQuery, 2011-06-15)
+  | 'AssumeRole';
 
 /** Failures that {@link RedshiftEmulator.failNext} can inject. */
 export type EmulatorFaultKind =
@@ -103,7 +189,20 @@ export type EmulatorFaultKind =
   /** `InternalFailure` / `InternalServerException`, HTTP 500: the SDK retries it as transient. */
   | 'internal'
   /** `AccessDenied` / `AccessDeniedException`, HTTP 403: not retried. */
-  | 'accessDenied';
+  | 'accessDenied'
+  /**
+   * HTTP 200 and the response headers are sent (the operation does not run), then nothing more
+   * until the client closes the connection or the emulator closes: a body that never arrives,
+   * which the SDK's `requestTimeout` does not notice.
+   */
+  | 'stall'
+  /**
+   * The operation runs (a password or keys are issued), then its 200 answer is cut off right after
+   * the secret member (`DbPassword` / `dbPassword`, STS `SecretAccessKey`; the middle of the body
+   * for answers without a secret), with a `Content-Length` that matches the cut body: the SDK
+   * fails to parse it and keeps the partial body on its error.
+   */
+  | 'truncated';
 
 /** Error codes the emulator sends, as the SDK sees them (`error.name`, or the awsQuery `Code`). */
 export type EmulatorErrorCode =
@@ -117,8 +216,12 @@ export type EmulatorErrorCode =
   | 'MissingParameter'
   | 'InvalidParameterValue'
   | 'ClusterNotFound'
+  | 'EndpointNotFound'
   | 'CustomDomainAssociationNotFoundFault'
   | 'AccessDenied'
+  | 'ExpiredToken'
+  // STS (awsQuery)
+  | 'ValidationError'
   | 'Throttling'
   | 'ServiceUnavailable'
   | 'InternalFailure'
@@ -132,6 +235,7 @@ export type EmulatorErrorCode =
   | 'ValidationException'
   | 'ResourceNotFoundException'
   | 'AccessDeniedException'
+  | 'ExpiredTokenException'
   | 'ThrottlingException'
   | 'ServiceUnavailableException'
   | 'InternalServerException';
@@ -149,17 +253,25 @@ export interface EmulatorCall {
   readonly params: EmulatorCallParams;
   /** The caller, when the signature was valid. */
   readonly identityArn?: string;
-  /** `ok`, or the error code sent back. */
-  readonly outcome: 'ok' | EmulatorErrorCode;
-  /** The database user returned by a successful call. */
+  /**
+   * `ok`, or the error code sent back; `stalled` / `truncated` for the faults of those names
+   * (a truncated call did issue its password or keys).
+   */
+  readonly outcome: 'ok' | 'stalled' | 'truncated' | EmulatorErrorCode;
+  /** The database user returned by a successful credentials call. */
   readonly dbUser?: string;
-  /** The expiration returned by a successful call (emulator clock). */
+  /** The assumed-role ARN of the keys returned by a successful `AssumeRole` (the keys themselves are never logged). */
+  readonly assumedRoleArn?: string;
+  /** The expiration returned by a successful credentials or `AssumeRole` call (emulator clock). */
   readonly expiration?: Date;
 }
 
 /** A running emulator; see {@link startRedshiftEmulator}. */
 export interface RedshiftEmulator {
-  /** `http://127.0.0.1:<port>`: pass it as `endpoint` to `RedshiftClient` and `RedshiftServerlessClient`. */
+  /**
+   * `http://127.0.0.1:<port>`: pass it as `endpoint` to `RedshiftClient`, `RedshiftServerlessClient`
+   * and STS clients (one server answers all three; requests are told apart by protocol and version).
+   */
   readonly endpoint: string;
   readonly region: string;
   readonly accountId: string;
@@ -172,7 +284,8 @@ export interface RedshiftEmulator {
   clientConfig(identity?: EmulatorIdentity): { endpoint: string; region: string; credentials: EmulatorIdentity };
   /**
    * Environment variables that point the SDK's default configuration at the emulator:
-   * `AWS_ENDPOINT_URL_REDSHIFT`, `AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS`, `AWS_REGION` and the keys.
+   * `AWS_ENDPOINT_URL_REDSHIFT`, `AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS`, `AWS_ENDPOINT_URL_STS`,
+   * `AWS_REGION` and the keys.
    */
   environment(identity?: EmulatorIdentity): Record<string, string>;
   /** Empties the call log. */
@@ -181,7 +294,8 @@ export interface RedshiftEmulator {
   setLatency(ms: number): void;
   /**
    * Makes the next `count` calls (of `operation` only, when given) fail with `kind`, after their
-   * signature was verified. Successive calls queue up in order.
+   * signature was verified. Successive calls queue up in order. `stall` and `truncated` work for
+   * every operation and both protocols (see {@link EmulatorFaultKind}).
    */
   failNext(count: number, kind: EmulatorFaultKind, operation?: EmulatorOperation): void;
   /** Drops every failure queued by {@link failNext} that has not happened yet: the outage is over. */
@@ -209,6 +323,28 @@ export interface RedshiftEmulator {
   addCluster(cluster: EmulatorCluster): void;
   /** Adds (or replaces) a workgroup. Its databases must exist on the PostgreSQL server. */
   addWorkgroup(workgroup: EmulatorWorkgroup): void;
+  /**
+   * Adds (or replaces) a Redshift-managed VPC endpoint of a registered cluster or workgroup, for
+   * `DescribeEndpointAccess` / Serverless `GetEndpointAccess`. Throws `TypeError` for a bad name or
+   * an unknown target.
+   */
+  addEndpointAccess(endpoint: EmulatorEndpointAccess): void;
+  /**
+   * Associates (or re-associates) a custom domain name with a registered cluster or workgroup, for
+   * `DescribeCustomDomainAssociations` / Serverless `ListCustomDomainAssociations` and for the
+   * credential operations called with `CustomDomainName` / `customDomainName`. Throws `TypeError`
+   * for an unknown target.
+   */
+  addCustomDomain(domain: EmulatorCustomDomain): void;
+  /**
+   * Adds (or replaces) an IAM role that STS `AssumeRole` can assume, and returns its ARN
+   * (`arn:aws:iam::<account>:role/<roleName>`). `AssumeRole` checks the caller's signature, that
+   * the caller is trusted, the ExternalId, `RoleSessionName` (2–64 characters of `[\w+=,.@-]`) and
+   * `DurationSeconds` (900 to the role's maximum) with AWS's errors, and returns keys of
+   * `arn:aws:sts::<account>:assumed-role/<roleName>/<session>`, whose database user is
+   * `IAMR:<roleName>`. Throws `TypeError` for a bad name or duration.
+   */
+  addRole(role: EmulatorRole): string;
   /** Declares an existing database user, for `GetClusterCredentials` with `AutoCreate` false. */
   addDbUser(name: string): void;
   /** Every password handed out so far, for tests that look for leaks in logs and errors. */
