@@ -1,0 +1,63 @@
+import { createRedshiftCredentials, type RedshiftCredentials, type RedshiftIamClientConfig } from '../../lib';
+import { DEFAULT_REQUEST_HANDLER, sdkClientConfig } from '../../lib/aws/client-config';
+import { startRawAwsServer, type RawAnswer, type RawAwsServer } from '../setup/raw-aws-server';
+import { KEYS, iamCredentialsXml } from './answers';
+
+let server: RawAwsServer | undefined;
+let engine: RedshiftCredentials | undefined;
+
+afterEach(async () => {
+  await engine?.close();
+  await server?.close();
+  engine = undefined;
+  server = undefined;
+});
+
+async function fetchWith(answers: (index: number) => RawAnswer, clientConfig: RedshiftIamClientConfig) {
+  server = await startRawAwsServer(answers);
+  engine = createRedshiftCredentials({ clusterIdentifier: 'cluster', region: 'us-east-1', endpoint: server.endpoint, credentials: KEYS, clientConfig });
+  return engine.get();
+}
+
+describe('the SDK handler settings', () => {
+  it('set a socket timeout by default, and keep it when the user sets other handler options', () => {
+    expect(sdkClientConfig({}).requestHandler).toEqual(DEFAULT_REQUEST_HANDLER);
+    expect(DEFAULT_REQUEST_HANDLER.socketTimeout).toBeGreaterThan(0);
+    expect(sdkClientConfig({ clientConfig: { requestHandler: { requestTimeout: 2_000 } } }).requestHandler).toEqual({
+      ...DEFAULT_REQUEST_HANDLER,
+      requestTimeout: 2_000,
+    });
+  });
+});
+
+describe('an AWS answer that stops after its headers', () => {
+  it('ends the attempt by the socket timeout, retries, and fails with AWS_UNAVAILABLE', async () => {
+    const error = await fetchWith(() => ({ kind: 'stall' }), {
+      maxAttempts: 2,
+      requestHandler: { socketTimeout: 300, requestTimeout: 30_000 },
+    }).then(() => undefined, (e: unknown) => e as Error);
+    expect(error).toMatchObject({ name: 'RedshiftIamError', code: 'AWS_UNAVAILABLE', awsErrorName: 'TimeoutError' });
+    expect((error!.cause as Error).message).toMatch(/socket timed out after 300 ms of inactivity/);
+    expect(server!.requests).toHaveLength(2);
+  });
+
+  it('recovers on the retry when the next answer is whole', async () => {
+    const credentials = await fetchWith((index) => (index === 0 ? { kind: 'stall' } : { kind: 'answer', status: 200, body: iamCredentialsXml() }), {
+      maxAttempts: 2,
+      requestHandler: { socketTimeout: 300, requestTimeout: 30_000 },
+    });
+    expect(credentials.user).toBe('IAM:raw');
+  });
+});
+
+describe('an AWS answer that trickles a byte at a time', () => {
+  it('ends the attempt at requestTimeout in all, body included, although the socket never goes quiet', async () => {
+    const error = await fetchWith(() => ({ kind: 'trickle', everyMs: 50, body: iamCredentialsXml() }), {
+      maxAttempts: 2,
+      requestHandler: { socketTimeout: 30_000, requestTimeout: 600 },
+    }).then(() => undefined, (e: unknown) => e as Error);
+    expect(error).toMatchObject({ code: 'AWS_UNAVAILABLE', awsErrorName: 'TimeoutError' });
+    expect((error!.cause as Error).message).toMatch(/did not complete within 600 ms/);
+    expect(server!.requests).toHaveLength(2);
+  });
+});
