@@ -22,6 +22,8 @@ export interface RawAwsServer {
   readonly endpoint: string;
   /** Every request received, in order. */
   readonly requests: readonly RawRequest[];
+  /** Connections open now (clients that keep sockets alive show here). */
+  openConnections(): number;
   /** Destroys every open connection and timer, then stops listening. */
   close(): Promise<void>;
 }
@@ -73,11 +75,17 @@ export async function startRawAwsServer(answer: (index: number, request: RawRequ
       respond(res, answer(requests.length - 1, request));
     });
   });
+  const sockets = new Set<import('node:net').Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
     requests,
+    openConnections: () => sockets.size,
     close: async () => {
       for (const timer of timers) clearInterval(timer);
       timers.clear();
