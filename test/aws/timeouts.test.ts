@@ -1,5 +1,4 @@
 import { createRedshiftCredentials, type RedshiftCredentials, type RedshiftIamClientConfig } from '../../lib';
-import { DEFAULT_REQUEST_HANDLER, sdkClientConfig } from '../../lib/aws/client-config';
 import { startRawAwsServer, type RawAnswer, type RawAwsServer } from '../setup/raw-aws-server';
 import { KEYS, iamCredentialsXml } from './answers';
 
@@ -18,17 +17,6 @@ async function fetchWith(answers: (index: number) => RawAnswer, clientConfig: Re
   engine = createRedshiftCredentials({ clusterIdentifier: 'cluster', region: 'us-east-1', endpoint: server.endpoint, credentials: KEYS, clientConfig });
   return engine.get();
 }
-
-describe('the SDK handler settings', () => {
-  it('set a socket timeout by default, and keep it when the user sets other handler options', () => {
-    expect(sdkClientConfig({}).requestHandler).toEqual(DEFAULT_REQUEST_HANDLER);
-    expect(DEFAULT_REQUEST_HANDLER.socketTimeout).toBeGreaterThan(0);
-    expect(sdkClientConfig({ clientConfig: { requestHandler: { requestTimeout: 2_000 } } }).requestHandler).toEqual({
-      ...DEFAULT_REQUEST_HANDLER,
-      requestTimeout: 2_000,
-    });
-  });
-});
 
 describe('an AWS answer that stops after its headers', () => {
   it('ends the attempt by the socket timeout, retries, and fails with AWS_UNAVAILABLE', async () => {
