@@ -66,7 +66,10 @@ function safeMessage(raw: RawSdkError): string {
   const firstLine = text.split('\n')[0]?.trim() ?? '';
   if (raw.$fault === 'client' || raw.$fault === 'server') return firstLine;
   const body = bodyText(raw);
-  if (body === undefined) return firstLine;
+  // The body was a stream the parser consumed: a parser's message (which may quote the body, as
+  // JSON.parse does) cannot be checked against it. (The SDK appends a "Deserialization error" line
+  // to every error met while deserializing, timeouts included; only the first line counts.)
+  if (body === undefined) return /parse|json|xml|unexpected|token/i.test(firstLine) ? UNPARSEABLE : firstLine;
   return valuesOf(body).some((value) => text.includes(value)) ? UNPARSEABLE : firstLine;
 }
 
@@ -75,13 +78,11 @@ function bodyText(raw: RawSdkError): string | undefined {
   const body = raw.$response?.body;
   if (typeof body === 'string') return body;
   if (body instanceof Uint8Array) return Buffer.from(body).toString('utf8');
-  // A stream already read by the parser: its text is not at hand, so trust no message.
-  return body === undefined || body === null ? undefined : '';
+  return undefined;
 }
 
 /** Text values in an XML or JSON body: what is between tags or inside quotes. */
 function valuesOf(body: string): string[] {
-  if (body === '') return [''];
   const values = body.split(/<[^>]*>|["{}[\],:]/).map((part) => part.trim());
   return values.filter((value) => value.length >= QUOTE_LENGTH);
 }
