@@ -1,3 +1,7 @@
+import type { RedshiftCredentialsOptions } from '../../lib';
+import { createAwsCredentialsSource } from '../../lib/aws/fetcher';
+import type { IssuedCredentials } from '../../lib/aws/types';
+import { resolveTarget } from '../../lib/options/validate';
 import type { RawAnswer } from '../setup/raw-aws-server';
 
 /** The password every canned answer carries: it must never show up in an error. */
@@ -44,4 +48,17 @@ export function queryError(status: number, code: string, message: string): RawAn
   const body = `<ErrorResponse ${NS}><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error>`
     + '<RequestId>99999999-2222-3333-4444-555555555555</RequestId></ErrorResponse>';
   return { kind: 'answer', status, body };
+}
+
+/**
+ * One fetch of the AWS layer on its own (SDK retries included), without the engine's waiting and
+ * back-off around it: for tests of what one fetch does and says.
+ */
+export async function fetchOnce(options: RedshiftCredentialsOptions): Promise<IssuedCredentials> {
+  const source = createAwsCredentialsSource(resolveTarget(options), options);
+  try {
+    return await source.fetch();
+  } finally {
+    source.destroy();
+  }
 }

@@ -1,23 +1,20 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRedshiftCredentials, type RedshiftCredentials, type RedshiftCredentialsOptions } from '../../lib';
+import type { RedshiftCredentialsOptions } from '../../lib';
 import { startRawAwsServer, type RawAnswer, type RawAwsServer } from '../setup/raw-aws-server';
-import { KEYS, badGatewayHtml, queryError } from './answers';
+import { KEYS, badGatewayHtml, fetchOnce, queryError } from './answers';
 
 let server: RawAwsServer | undefined;
-let engine: RedshiftCredentials | undefined;
 
 afterEach(async () => {
-  await engine?.close();
   await server?.close();
-  engine = undefined;
   server = undefined;
 });
 
 async function failure(answer: RawAnswer, options: Partial<RedshiftCredentialsOptions> = {}) {
   server = await startRawAwsServer(() => answer);
-  engine = createRedshiftCredentials({
+  return fetchOnce({
     clusterIdentifier: 'cluster',
     region: 'us-east-1',
     endpoint: server.endpoint,
@@ -25,8 +22,7 @@ async function failure(answer: RawAnswer, options: Partial<RedshiftCredentialsOp
     // No delay between attempts: these tests are about the words.
     clientConfig: { maxAttempts: 2, retryStrategy: { acquireInitialRetryToken: async () => token(0), refreshRetryTokenForRetry: async (t) => refreshed(t), recordSuccess: () => undefined } },
     ...options,
-  });
-  return engine.get().then(
+  }).then(
     () => { throw new Error('expected the fetch to fail'); },
     (e: unknown) => e as Error & Record<string, unknown>,
   );

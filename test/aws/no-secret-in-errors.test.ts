@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { inspect } from 'node:util';
 import { createRedshiftCredentials, type RedshiftCredentials } from '../../lib';
 import type { RefreshErrorEvent } from '../../lib/credentials/cache';
@@ -34,10 +35,10 @@ async function failingFetch(answer: RawAnswer, serverless: boolean) {
     credentials: KEYS,
     clientConfig: { maxAttempts: 1 },
   });
-  const events: RefreshErrorEvent[] = [];
-  engine.on('refreshError', (event) => events.push(event));
+  // Listeners may be called after the waiters are rejected; wait for the event itself.
+  const event = once(engine, 'refreshError') as Promise<[RefreshErrorEvent]>;
   const error = await engine.get().catch((e: unknown) => e);
-  return { error, events };
+  return { error, events: await event };
 }
 
 describe.each([

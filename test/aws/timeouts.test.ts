@@ -1,21 +1,17 @@
-import { createRedshiftCredentials, type RedshiftCredentials, type RedshiftIamClientConfig } from '../../lib';
+import type { RedshiftIamClientConfig } from '../../lib';
 import { startRawAwsServer, type RawAnswer, type RawAwsServer } from '../setup/raw-aws-server';
-import { KEYS, iamCredentialsXml } from './answers';
+import { KEYS, fetchOnce, iamCredentialsXml } from './answers';
 
 let server: RawAwsServer | undefined;
-let engine: RedshiftCredentials | undefined;
 
 afterEach(async () => {
-  await engine?.close();
   await server?.close();
-  engine = undefined;
   server = undefined;
 });
 
 async function fetchWith(answers: (index: number) => RawAnswer, clientConfig: RedshiftIamClientConfig) {
   server = await startRawAwsServer(answers);
-  engine = createRedshiftCredentials({ clusterIdentifier: 'cluster', region: 'us-east-1', endpoint: server.endpoint, credentials: KEYS, clientConfig });
-  return engine.get();
+  return fetchOnce({ clusterIdentifier: 'cluster', region: 'us-east-1', endpoint: server.endpoint, credentials: KEYS, clientConfig });
 }
 
 describe('an AWS answer that stops after its headers', () => {
