@@ -55,6 +55,8 @@ const BY_NAME: Readonly<Record<string, RedshiftIamErrorCode>> = {
   InvalidParameterValue: 'INVALID_OPTION',
   InvalidParameterCombination: 'INVALID_OPTION',
   ValidationException: 'INVALID_OPTION',
+  // STS (awsQuery) names its validation failures so.
+  ValidationError: 'INVALID_OPTION',
 };
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH']);
@@ -115,13 +117,21 @@ export function mapAssumeRoleError(error: unknown, roleArn: string): RedshiftIam
   const details = { cause: sanitizeAwsError(error), awsErrorName: name, requestId: aws.$metadata?.requestId };
   const code = codeOf(aws);
   const message = sentence(`sts:AssumeRole of ${roleArn} failed${afterAttempts(aws)}: ${describeAwsError(error)}`);
-  if (code === 'ACCESS_DENIED' || code === 'AWS_REQUEST_FAILED') {
-    return new RedshiftIamError('ACCESS_DENIED', message, {
-      ...details,
-      hint: `The base AWS identity needs sts:AssumeRole on ${roleArn}, and the role's trust policy must trust it (with the same ExternalId, if it requires one).`,
-    });
+  switch (code) {
+    case 'ACCESS_DENIED':
+      return new RedshiftIamError(code, message, {
+        ...details,
+        hint: `The base AWS identity needs sts:AssumeRole on ${roleArn}, and the role's trust policy must trust it (with the same ExternalId, if it requires one).`,
+      });
+    case 'INVALID_OPTION':
+    case 'AWS_REQUEST_FAILED':
+      return new RedshiftIamError(code, message, {
+        ...details,
+        hint: 'STS refused the request: check iam.roleArn, iam.externalId and iam.roleSessionName.',
+      });
+    default:
+      return new RedshiftIamError(code, message, { ...details, hint: hintFor(code, undefined, undefined, undefined) });
   }
-  return new RedshiftIamError(code, message, { ...details, hint: hintFor(code, undefined, undefined, undefined) });
 }
 
 function codeOf(aws: AwsLikeError): RedshiftIamErrorCode {

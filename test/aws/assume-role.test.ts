@@ -76,6 +76,19 @@ describe('cross-account access with roleArn', () => {
     }
   });
 
+  it('a role that does not exist (or does not trust the caller) is ACCESS_DENIED naming sts:AssumeRole and the role', async () => {
+    const roleArn = `arn:aws:iam::${standIn.emulator.accountId}:role/${NAME}-nosuchrole`;
+    const engine = createRedshiftCredentials({ ...standIn.iam, database: standIn.pg.database, roleArn, stsEndpoint: standIn.emulator.endpoint });
+    try {
+      const error = await engine.get().then(() => undefined, (e: unknown) => e as Error & { code: string });
+      expect(error).toMatchObject({ code: 'ACCESS_DENIED' });
+      expect(error!.message).toMatch(new RegExp(`^sts:AssumeRole of ${roleArn.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} failed after 1 attempt: AccessDenied: `));
+      expect(error!.message).not.toMatch(/\.\./);
+    } finally {
+      await engine.close();
+    }
+  });
+
   it('renews the role session after it expires, and goes on logging in', async () => {
     const roleArn = standIn.emulator.addRole({ roleName: `${NAME}-short`, sessionDurationSeconds: 2 });
     const pool = createRedshiftPool({ ...standIn.pg, iam: { ...standIn.iam, roleArn, stsEndpoint: standIn.emulator.endpoint } });
