@@ -1,70 +1,64 @@
-import { RedshiftClient } from '@aws-sdk/client-redshift';
-import { RedshiftServerlessClient } from '@aws-sdk/client-redshift-serverless';
-import { defaultProvider } from '@aws-sdk/credential-provider-node';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { RedshiftIamError } from '../errors';
 import type { RedshiftIamOptions, ResolvedTarget } from '../options/types';
+import { attemptTimeoutMs } from './client-config';
 import { mapAwsError } from './map-error';
-import { retryEachFetchAfresh } from './retry-per-fetch';
-import { getClusterCredentials, getClusterCredentialsWithIam } from './provisioned';
-import { getServerlessCredentials } from './serverless';
+import { withFetchSignal } from './retry-per-fetch';
+import { provisionedCalls, serverlessCalls } from './sdk-modules';
+import { leaseSdkClient, type SdkClient, type SdkClientLease } from './shared-clients';
 import type { IssuedCredentials } from './types';
 
-/** One AWS client bound to one target: fetches credentials, maps failures, and can be destroyed. */
+/** One target's way to AWS: fetches credentials, maps failures, and can be destroyed. */
 export interface AwsCredentialsSource {
-  /** Calls AWS once (the SDK retries inside); rejects with a `RedshiftIamError`. */
+  /**
+   * Calls AWS once (the SDK retries inside); rejects with a `RedshiftIamError` whose `cause` holds no
+   * response body. Aborting `signal` with a `RedshiftIamError` as its reason rejects with that error.
+   */
   fetch(signal?: AbortSignal): Promise<IssuedCredentials>;
-  /** Closes the SDK client's sockets. */
+  /** Releases the shared SDK client; the last target to release it destroys it. */
   destroy(): void;
 }
 
-// Timeouts keep a hung API call from holding connections forever; retries come from the SDK's
-// standard strategy (see retryEachFetchAfresh) unless the user picks a retry mode or strategy.
-const DEFAULT_CLIENT_CONFIG = {
-  maxAttempts: 4,
-  requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000, throwOnRequestTimeout: true },
-} as const;
+type Call = (client: never, target: ResolvedTarget, signal?: AbortSignal, attemptTimeoutMs?: number) => Promise<IssuedCredentials>;
 
-/** Builds the SDK client for a target from the user's options. */
+/**
+ * The AWS side of a target. Nothing is loaded or created until the first fetch: then the SDK
+ * package of the target's service is required and a client shared with every target of the same
+ * service, region, endpoint, AWS identity and clientConfig is leased.
+ */
 export function createAwsCredentialsSource(target: ResolvedTarget, options: RedshiftIamOptions): AwsCredentialsSource {
-  const userConfig = options.clientConfig ?? {};
-  const ownRetries = userConfig.retryStrategy !== undefined || userConfig.retryMode !== undefined;
-  const config = {
-    ...DEFAULT_CLIENT_CONFIG,
-    ...(ownRetries ? {} : { retryStrategy: retryEachFetchAfresh(userConfig.maxAttempts ?? DEFAULT_CLIENT_CONFIG.maxAttempts) }),
-    ...userConfig,
-    region: target.region,
-    profile: options.profile,
-    credentials: sdkCredentials(options),
-    ...(target.endpoint === undefined ? {} : { endpoint: target.endpoint }),
-  };
-  if (target.api === 'GetCredentials') {
-    const client = new RedshiftServerlessClient(config);
-    return {
-      fetch: (signal) => getServerlessCredentials(client, target, signal).catch(async (error: unknown) => {
-        throw mapAwsError(error, target, await regionOf(client));
-      }),
-      destroy: () => client.destroy(),
-    };
-  }
-  const client = new RedshiftClient(config);
-  const call = target.api === 'GetClusterCredentials' ? getClusterCredentials : getClusterCredentialsWithIam;
+  let lease: SdkClientLease | undefined;
+  let destroyed = false;
+  const attemptMs = attemptTimeoutMs(options);
   return {
-    fetch: (signal) => call(client, target, signal).catch(async (error: unknown) => {
-      throw mapAwsError(error, target, await regionOf(client));
-    }),
-    destroy: () => client.destroy(),
+    async fetch(signal) {
+      if (destroyed) throw new RedshiftIamError('CLOSED', 'The AWS client of this target was destroyed.');
+      lease ??= leaseSdkClient(target, options);
+      const client = lease.client;
+      try {
+        const call = callFor(target);
+        return await withFetchSignal(signal, () => call(client as never, target, signal, attemptMs));
+      } catch (error) {
+        if (signal?.aborted && signal.reason instanceof RedshiftIamError) throw signal.reason;
+        throw mapAwsError(error, target, { region: await regionOf(client), profile: options.profile });
+      }
+    },
+    destroy() {
+      destroyed = true;
+      lease?.release();
+      lease = undefined;
+    },
   };
 }
 
-function sdkCredentials(options: RedshiftIamOptions): AwsCredentialIdentity | AwsCredentialIdentityProvider {
-  const given = options.credentials;
-  if (given === undefined) return defaultProvider(options.profile === undefined ? {} : { profile: options.profile });
-  // The SDK writes bookkeeping fields onto the identity it resolves, which fails on frozen objects.
-  if (typeof given === 'function') return async () => ({ ...(await given()) });
-  return { ...given };
+function callFor(target: ResolvedTarget): Call {
+  if (target.api === 'GetCredentials') {
+    return serverlessCalls().getServerlessCredentials as Call;
+  }
+  const provisioned = provisionedCalls();
+  return (target.api === 'GetClusterCredentials' ? provisioned.getClusterCredentials : provisioned.getClusterCredentialsWithIam) as Call;
 }
 
-async function regionOf(client: RedshiftClient | RedshiftServerlessClient): Promise<string | undefined> {
+async function regionOf(client: SdkClient): Promise<string | undefined> {
   try {
     return await client.config.region();
   } catch {

@@ -4,12 +4,13 @@ import {
   type RedshiftClient,
 } from '@aws-sdk/client-redshift';
 import type { ResolvedTarget } from '../options/types';
+import { limitEachAttempt } from './attempt-deadline';
 import { issued } from './issued';
 import { trackResponseDate } from './response-date';
 import type { IssuedCredentials } from './types';
 
 /** `GetClusterCredentialsWithIAM`: the database user is derived from the caller's IAM identity. */
-export async function getClusterCredentialsWithIam(client: RedshiftClient, target: ResolvedTarget, signal?: AbortSignal): Promise<IssuedCredentials> {
+export async function getClusterCredentialsWithIam(client: RedshiftClient, target: ResolvedTarget, signal?: AbortSignal, attemptTimeoutMs?: number): Promise<IssuedCredentials> {
   const command = new GetClusterCredentialsWithIAMCommand({
     ClusterIdentifier: target.clusterIdentifier,
     CustomDomainName: target.customDomainName,
@@ -17,12 +18,13 @@ export async function getClusterCredentialsWithIam(client: RedshiftClient, targe
     DurationSeconds: target.durationSeconds,
   });
   const responseDate = trackResponseDate(command);
+  if (attemptTimeoutMs !== undefined) limitEachAttempt(command, attemptTimeoutMs);
   const output = await client.send(command, { abortSignal: signal });
   return issued(output.DbUser, output.DbPassword, output.Expiration, responseDate(), output.$metadata.attempts);
 }
 
 /** `GetClusterCredentials`: log in as a named database user, optionally created and grouped. */
-export async function getClusterCredentials(client: RedshiftClient, target: ResolvedTarget, signal?: AbortSignal): Promise<IssuedCredentials> {
+export async function getClusterCredentials(client: RedshiftClient, target: ResolvedTarget, signal?: AbortSignal, attemptTimeoutMs?: number): Promise<IssuedCredentials> {
   const command = new GetClusterCredentialsCommand({
     ClusterIdentifier: target.clusterIdentifier,
     CustomDomainName: target.customDomainName,
@@ -33,6 +35,7 @@ export async function getClusterCredentials(client: RedshiftClient, target: Reso
     DurationSeconds: target.durationSeconds,
   });
   const responseDate = trackResponseDate(command);
+  if (attemptTimeoutMs !== undefined) limitEachAttempt(command, attemptTimeoutMs);
   const output = await client.send(command, { abortSignal: signal });
   return issued(output.DbUser, output.DbPassword, output.Expiration, responseDate(), output.$metadata.attempts);
 }

@@ -112,13 +112,17 @@ export function parseCliArguments(argv: readonly string[]): CliRequest {
   return { kind: 'exec', flags, command };
 }
 
-// parseArgs messages suggest "--" for positionals starting with "-", which misleads here.
+// parseArgs words its messages for programmers ("Option '--region <value>' argument missing") and
+// suggests "--" for positionals starting with "-", which misleads here: say what to type instead.
 function parseErrorMessage(error: unknown): string {
   const { code, message } = error as { code?: string; message?: string };
   const text = message ?? String(error);
-  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-    const flag = /'([^']+)'/.exec(text)?.[1] ?? text;
-    return `unknown option ${flag}`;
+  const flag = /'(-[^' ]+)/.exec(text)?.[1] ?? text;
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option ${flag}`;
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    if (/does not take an argument/.test(text)) return `${flag} takes no value`;
+    if (/ambiguous/.test(text)) return `${flag} needs a value (write ${flag}=-value for a value that starts with "-")`;
+    return `${flag} needs a value`;
   }
-  return text.replace(/\.$/, '');
+  return text.split('\n')[0]!.replace(/\.$/, '');
 }

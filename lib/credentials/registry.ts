@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { createAwsCredentialsSource, type AwsCredentialsSource } from '../aws/fetcher';
+import { identityKey, objectId } from '../aws/identity';
 import { describeTarget } from '../aws/map-error';
 import { debug } from '../debug';
 import type { RedshiftIamOptions, ResolvedTarget } from '../options/types';
@@ -14,8 +14,6 @@ interface Shared {
 // Process-wide, so that every pool and engine of one target and identity shares one cache and
 // one AWS call per credential lifetime.
 const shared = new Map<string, Shared>();
-const objectIds = new WeakMap<object, number>();
-let nextObjectId = 1;
 
 /** A reference to a shared cache; `release()` closes the cache when the last reference goes. */
 export interface CacheLease {
@@ -75,23 +73,4 @@ function cacheKey(target: ResolvedTarget, options: RedshiftIamOptions): string {
     target.durationSeconds, target.refreshWindowSeconds, target.region, target.endpoint,
     identityKey(options), options.clientConfig === undefined ? undefined : objectId(options.clientConfig),
   ]);
-}
-
-function identityKey(options: RedshiftIamOptions): string {
-  const credentials = options.credentials;
-  if (credentials === undefined) return `chain:${options.profile ?? process.env.AWS_PROFILE ?? 'default'}`;
-  if (typeof credentials === 'function') return `provider:${objectId(credentials)}`;
-  // Static keys: the same key pair is the same identity, whichever object holds it. The digest
-  // stays in memory and tells apart keys that share an id only in tests.
-  const digest = createHash('sha256').update(`${credentials.secretAccessKey}\0${credentials.sessionToken ?? ''}`).digest('base64url');
-  return `static:${credentials.accessKeyId}:${digest}`;
-}
-
-function objectId(value: object): number {
-  let id = objectIds.get(value);
-  if (id === undefined) {
-    id = nextObjectId++;
-    objectIds.set(value, id);
-  }
-  return id;
 }

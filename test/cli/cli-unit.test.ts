@@ -1,4 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseCliArguments } from '../../lib/cli/arguments';
 import { runCommand } from '../../lib/cli/exec';
@@ -8,7 +11,10 @@ import { loginJson, shellExports, shellQuote } from '../../lib/cli/output';
 import { runCli } from '../../lib/cli/run';
 import { resolveLoginSettings, type CliEnvironment } from '../../lib/cli/settings';
 import { TemporaryCredentials } from '../../lib/credentials/temporary-credentials';
+import { mapAwsError } from '../../lib/aws/map-error';
 import { RedshiftIamError } from '../../lib/errors';
+import { resolveTarget } from '../../lib/options/validate';
+import { startRawAwsServer, type RawAnswer, type RawAwsServer } from '../setup/raw-aws-server';
 
 const CLUSTER_HOST = 'examplecluster.abc123xyz789.us-west-2.redshift.amazonaws.com';
 const NASTY = `it's "a" $HOME \`id\` \\ back:slash\nnew line 'end'`;
@@ -56,9 +62,19 @@ describe('parseCliArguments', () => {
     [['exec', 'psql'], /put the command after --/],
     [['env', '--', 'psql'], /env takes no command/],
     [['exec', '--json', '--', 'psql'], /--json applies to env only/],
-    [['env', '--auto-create=yes'], /--auto-create/],
+    [['env', '--auto-create=yes'], /^--auto-create takes no value$/],
+    [['env', '--region'], /^--region needs a value$/],
+    [['env', '--region', '--database', 'dev'], /^--region needs a value \(write --region=-value for a value that starts with "-"\)$/],
+    [['env', '--bogus'], /^unknown option --bogus$/],
   ])('rejects %j', (argv, message) => {
     expect(() => parseCliArguments(argv)).toThrow(message);
+  });
+
+  it('words a missing flag value for people, not in parseArgs\' raw terms', async () => {
+    const { code, stderr } = await runInProcess(['env', '--host', CLUSTER_HOST, '--profile']);
+    expect(code).toBe(2);
+    expect(stderr).toBe('pg-redshift-iam: --profile needs a value (see pg-redshift-iam --help)\n');
+    expect(stderr).not.toMatch(/argument missing|<value>/);
   });
 });
 
@@ -129,6 +145,67 @@ describe('runCli in-process', () => {
     ['a region that is no region name', ['env', '--host', CLUSTER_HOST, '--database', 'dev', '--region', 'mars'], {}, 'pg-redshift-iam: --region: "mars" is not an AWS region name. Use a name like us-east-1.\n'],
   ])('exits 2 for %s, before any AWS call', async (_case, argv, env, stderr) => {
     expect(await runInProcess(argv, env)).toEqual({ code: 2, stdout: '', stderr });
+  });
+});
+
+describe('AWS failures as the CLI prints them', () => {
+  const saved = { ...process.env };
+  let server: RawAwsServer | undefined;
+  let dir: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'pg-redshift-iam-cli-'));
+    writeFileSync(join(dir, 'config'), '[profile present]\nregion = us-west-2\n');
+    for (const name of Object.keys(process.env)) if (name.startsWith('AWS_')) delete process.env[name];
+    process.env.AWS_CONFIG_FILE = join(dir, 'config');
+    process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'credentials');
+    process.env.AWS_EC2_METADATA_DISABLED = 'true';
+  });
+
+  afterEach(async () => {
+    process.env = { ...saved };
+    rmSync(dir, { recursive: true, force: true });
+    await server?.close();
+    server = undefined;
+  });
+
+  async function againstRawServer(answer: RawAnswer, extra: string[]) {
+    server = await startRawAwsServer(() => answer);
+    process.env.AWS_ACCESS_KEY_ID = 'AKIAEXAMPLEKEY';
+    process.env.AWS_SECRET_ACCESS_KEY = 'example-secret';
+    return runInProcess(['env', '--host', CLUSTER_HOST, '--database', 'dev', '--endpoint', server.endpoint, ...extra]);
+  }
+
+  it('--profile naming a profile that does not exist says so', async () => {
+    const { code, stderr } = await runInProcess(['env', '--host', CLUSTER_HOST, '--database', 'dev', '--profile', 'analytics']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^pg-redshift-iam: AWS_CREDENTIALS_MISSING: The AWS profile "analytics" was not found\. Check the profile name/);
+    expect(stderr).not.toMatch(/or pass --profile/);
+  });
+
+  it('a wrong --region that AWS refuses names --region, exit code 2, without a key or clock hint', async () => {
+    const { code, stderr } = await againstRawServer(
+      { kind: 'answer', status: 403, body: '<ErrorResponse><Error><Type>Sender</Type><Code>SignatureDoesNotMatch</Code><Message>Credential should be scoped to a valid region.</Message></Error></ErrorResponse>' },
+      ['--cluster-identifier', 'examplecluster'],
+    );
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^pg-redshift-iam: INVALID_OPTION: .*wrong region.* Set --region to the region of the cluster/);
+    expect(stderr).not.toMatch(/AWS_CREDENTIALS_INVALID|clock|key pair/);
+  });
+
+  it('AWS_UNAVAILABLE names the HTTP status, in CLI wording, with no double period', () => {
+    // What the SDK throws for a proxy's 502 HTML page after its attempts (its shape as observed).
+    const sdkError = Object.assign(new Error('Unknown'), {
+      name: 'Unknown',
+      $fault: 'server',
+      $metadata: { httpStatusCode: 502, attempts: 4 },
+      $response: { statusCode: 502, reason: 'Bad Gateway', headers: { 'content-type': 'text/html' }, body: '<html>Bad Gateway</html>' },
+    });
+    const target = resolveTarget({ host: CLUSTER_HOST, database: 'dev' });
+    const { exitCode, line } = describeFailure(mapAwsError(sdkError, target, { region: 'us-west-2' }));
+    expect(exitCode).toBe(1);
+    expect(line).toMatch(/^pg-redshift-iam: AWS_UNAVAILABLE: GetClusterCredentialsWithIAM for cluster examplecluster, database dev, us-west-2 failed after 4 attempts: HTTP 502 Bad Gateway \(not an AWS error response\)\. /);
+    expect(line).not.toMatch(/connections resume|\.\.|Unknown/);
   });
 });
 

@@ -1,0 +1,84 @@
+import type { RedshiftClient } from '@aws-sdk/client-redshift';
+import type { RedshiftServerlessClient } from '@aws-sdk/client-redshift-serverless';
+import type { RedshiftIamOptions, ResolvedTarget } from '../options/types';
+import { sdkClientConfig } from './client-config';
+import { leaseIdentity, objectId, type IdentityLease } from './identity';
+import { redshiftSdk, serverlessSdk } from './sdk-modules';
+
+/** The SDK client of one service. */
+export type SdkClient = RedshiftClient | RedshiftServerlessClient;
+
+/** A reference to a shared SDK client; the last `release()` destroys it (and frees its identity). */
+export interface SdkClientLease {
+  readonly client: SdkClient;
+  release(): void;
+}
+
+interface SharedClient {
+  readonly client: SdkClient;
+  readonly identity: IdentityLease;
+  refs: number;
+}
+
+// Process-wide: one SDK client (one agent, one identity) per service, region, endpoint, AWS
+// identity and clientConfig, however many targets (databases, users, groups) use it.
+const clients = new Map<string, SharedClient>();
+
+/**
+ * Takes a reference to the SDK client a target needs, creating it (and loading its SDK package)
+ * on first use. Retry quotas stay per fetch with a shared client (see retryEachFetchAfresh).
+ */
+export function leaseSdkClient(target: ResolvedTarget, options: RedshiftIamOptions): SdkClientLease {
+  const service = target.api === 'GetCredentials' ? 'redshift-serverless' : 'redshift';
+  const identity = leaseIdentity(options, target.region);
+  const key = JSON.stringify([
+    service, target.region, target.endpoint, options.profile, identity.key,
+    options.clientConfig === undefined ? undefined : objectId(options.clientConfig),
+  ]);
+  let shared = clients.get(key);
+  if (shared === undefined) {
+    shared = { client: createClient(service, target, options, identity), identity, refs: 0 };
+    clients.set(key, shared);
+  } else {
+    // The shared client holds its own reference to the identity.
+    identity.release();
+  }
+  shared.refs++;
+  const leased = shared;
+  let released = false;
+  return {
+    client: leased.client,
+    release: () => {
+      if (released) return;
+      released = true;
+      leased.refs--;
+      if (leased.refs === 0) {
+        clients.delete(key);
+        leased.client.destroy();
+        leased.identity.release();
+      }
+    },
+  };
+}
+
+/** The number of live shared SDK clients; for tests that check nothing is left behind. */
+export function sharedClientCount(): number {
+  return clients.size;
+}
+
+function createClient(service: string, target: ResolvedTarget, options: RedshiftIamOptions, identity: IdentityLease): SdkClient {
+  const config = {
+    ...sdkClientConfig(options),
+    region: target.region,
+    profile: options.profile,
+    credentials: identity.identity,
+    ...(target.endpoint === undefined ? {} : { endpoint: target.endpoint }),
+  };
+  // Loaded here, at the first fetch, not when the package is imported (see sdk-modules).
+  if (service === 'redshift-serverless') {
+    const { RedshiftServerlessClient } = serverlessSdk();
+    return new RedshiftServerlessClient(config);
+  }
+  const { RedshiftClient } = redshiftSdk();
+  return new RedshiftClient(config);
+}
