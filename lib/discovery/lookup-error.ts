@@ -1,6 +1,7 @@
 import { RedshiftIamError, type RedshiftIamErrorCode } from '../errors';
 import { partitionOfRegion } from '../host';
 import { mapAwsError } from '../aws/map-error';
+import { sanitizeAwsError } from '../aws/sanitize';
 import type { ResolvedTarget } from '../options/types';
 
 /** One lookup call, described for error messages. */
@@ -24,13 +25,14 @@ export function mapLookupError(error: unknown, call: LookupCall, region: string 
   if (error instanceof RedshiftIamError) return error;
   const aws = (error ?? {}) as { name?: string; message?: string; $metadata?: { requestId?: string } };
   const name = aws.name ?? 'Error';
-  const details = { cause: error, awsErrorName: name, requestId: aws.$metadata?.requestId };
+  // Lookups carry no secrets, but what the SDK attaches (raw bodies, headers) never leaves the library.
+  const details = { cause: sanitizeAwsError(error), awsErrorName: name, requestId: aws.$metadata?.requestId };
   const where = region === undefined ? '' : ` in ${region}`;
   if (call.notFound.names.includes(name)) {
     return new RedshiftIamError(call.notFound.code, `AWS knows no ${call.subject}${where} (${call.action.split(':')[1] ?? call.action}: ${name}).`, { ...details, hint: call.notFound.hint });
   }
   // The credentials calls' table of AWS error names decides the code, so both agree.
-  const classified = mapAwsError(error, LOOKUP_TARGET, region);
+  const classified = mapAwsError(error, LOOKUP_TARGET, { region });
   const prefix = `${call.action} for ${call.subject}${where} failed: ${name}: ${aws.message ?? String(error)}.`;
   switch (classified.code) {
     case 'ACCESS_DENIED': {
