@@ -4,6 +4,11 @@ import type { RedshiftIamError } from '../errors';
 export const BACKOFF_BASE_MS = 1_000;
 /** The back-off ceiling never grows past this. */
 export const BACKOFF_MAX_MS = 30_000;
+/**
+ * The ceiling while no usable credentials remain: logins are waiting, and each fetch already spent
+ * the SDK's own retries, so a longer pause would only keep them waiting after AWS has recovered.
+ */
+export const WAITING_BACKOFF_MAX_MS = 5_000;
 
 /**
  * The pause before the next fetch after `failures` consecutive failed ones: exponential with full

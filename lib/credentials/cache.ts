@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { IssuedCredentials } from '../aws/types';
 import { debug } from '../debug';
 import { RedshiftIamError, isRedshiftIamError } from '../errors';
-import { backoffDelay, isTransient } from './backoff';
+import { backoffDelay, isTransient, WAITING_BACKOFF_MAX_MS } from './backoff';
 import { withDeadline, type DeadlinedFetch } from './deadline';
 import { lifetimeOf, planGeneration, type GenerationPlan } from './generation';
 import { isUsable, phaseAt } from './phase';
@@ -403,8 +403,9 @@ export class CredentialsCache extends EventEmitter<{ refresh: [RefreshEvent]; re
     const stillValid = this.#usable(now);
     this.#consecutiveFailures++;
     this.#lastError = error;
-    // In the background, the pause ends well before the credentials become unusable.
-    const limit = stillValid ? (this.#generation!.usableUntil - now) / 2 : Number.POSITIVE_INFINITY;
+    // In the background, the pause ends well before the credentials become unusable; with none
+    // usable, logins wait, so the pause stays short enough not to outlast an outage by much.
+    const limit = stillValid ? (this.#generation!.usableUntil - now) / 2 : WAITING_BACKOFF_MAX_MS;
     this.#backoffUntil = now + backoffDelay(this.#consecutiveFailures, this.#random, limit);
     debug('fetching credentials for %s failed after %d ms (%s); %s; next fetch not before %d ms from now', this.#options.description, this.#stats.lastFetchMs,
       error.code, stillValid ? 'current credentials stay in use' : 'no valid credentials remain', this.#backoffUntil - now);

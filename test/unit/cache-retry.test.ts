@@ -95,6 +95,20 @@ describe('a waiting login retries throttling and outages (issue 10 item 2)', () 
     for (const result of await Promise.all([waiting, ...others])) expect(result).toMatchObject({ source: 'fetched', credentials: { user: 'IAM:user1' } });
   });
 
+  it('with no usable credentials, pauses at most 5 s between fetches, however many failed (the soak saw 30 s pauses outlast outages)', async () => {
+    const h = harness({ keepWarm: false, random: () => 1, waitTimeoutSeconds: 3600 });
+    const waiting = h.cache.get();
+    for (let failures = 1; failures <= 8; failures++) {
+      h.fail(unavailable());
+      await flush();
+      const pause = h.cache.stats().backoffUntil!.getTime() - h.now();
+      expect(pause).toBe(Math.min(1_000 * 2 ** (failures - 1), 5_000));
+      await h.advance(pause);
+    }
+    h.answer();
+    expect(await waiting).toMatchObject({ source: 'fetched' });
+  });
+
   it('gives up after waitTimeoutSeconds with the last failure\'s code', async () => {
     const h = harness({ keepWarm: false, waitTimeoutSeconds: 10, random: () => 1 });
     const waiting = h.cache.get().catch((error: unknown) => error);
