@@ -97,7 +97,8 @@ describe('knexConnection (connection function)', () => {
     // Credentials live 3 to 4 s (the Date header has whole seconds); the window is the last 2.5 s.
     standIn.emulator.setExpiryOverride(4);
     standIn.emulator.clearCalls();
-    const connection = knexConnection({ ...standIn.pg, iam: { ...standIn.iam, refreshWindowSeconds: 2.5 } });
+    // keepWarm off: the keep-warm timer would refresh at refreshAt before this evaluation gets there.
+    const connection = knexConnection({ ...standIn.pg, iam: { ...standIn.iam, refreshWindowSeconds: 2.5, keepWarm: false } });
     try {
       const first = await connection();
       const refreshAt = connection.credentials.stats().refreshAt!.getTime();
