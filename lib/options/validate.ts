@@ -16,7 +16,8 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
 // AWS rules for DbName, DbUser and DbGroups (see the API reference): a letter first, then letters,
 // digits and _ + . @ -, 1..64 characters, not a reserved word.
 const DB_IDENTIFIER = /^[A-Za-z][A-Za-z0-9_+.@-]{0,63}$/;
-const CLUSTER_IDENTIFIER = /^[A-Za-z](?:[A-Za-z0-9]|-(?!-)){0,62}$/;
+// No trailing hyphen either: AWS refuses one, so it would only cost a failed AWS call.
+const CLUSTER_IDENTIFIER = /^[A-Za-z](?:[A-Za-z0-9]|-(?!-)){0,62}(?<!-)$/;
 const WORKGROUP_NAME = /^[a-z0-9-]{3,64}$/;
 const REGION = /^(?:[a-z]{2}(?:-(?:gov|iso[a-z]?))?|eusc-[a-z]{2})-[a-z]+-\d{1,2}$/;
 const DOMAIN_NAME = /^(?=.{1,253}$)(?:(?!-)[A-Za-z0-9-]{1,63}(?<!-)\.)+[A-Za-z]{2,63}$/;
@@ -42,7 +43,7 @@ export function resolveTarget(options: RedshiftCredentialsOptions, prefix = ''):
   const workgroupName = optionalString(options.workgroupName, name('workgroupName'));
   const customDomainName = optionalString(options.customDomainName, name('customDomainName'));
   if (clusterIdentifier !== undefined && !CLUSTER_IDENTIFIER.test(clusterIdentifier)) {
-    throw invalidOption(name('clusterIdentifier'), `"${clusterIdentifier}" is not a cluster identifier`, 'It has 1 to 63 letters, digits or single hyphens and starts with a letter.');
+    throw invalidOption(name('clusterIdentifier'), `"${clusterIdentifier}" is not a cluster identifier`, 'It has 1 to 63 letters, digits or single hyphens, starts with a letter and does not end with a hyphen.');
   }
   if (workgroupName !== undefined && !WORKGROUP_NAME.test(workgroupName)) {
     throw invalidOption(name('workgroupName'), `"${workgroupName}" is not a workgroup name`, 'It has 3 to 64 lowercase letters, digits or hyphens.');
@@ -122,7 +123,7 @@ export function resolveTarget(options: RedshiftCredentialsOptions, prefix = ''):
   if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) {
     throw invalidOption(name('endpoint'), `"${endpoint}" is not an http(s) URL`);
   }
-  if (options.clientConfig !== undefined && (options.clientConfig === null || typeof options.clientConfig !== 'object')) {
+  if (options.clientConfig !== undefined && (options.clientConfig === null || typeof options.clientConfig !== 'object' || Array.isArray(options.clientConfig))) {
     throw invalidOption(name('clientConfig'), 'expected an object of AWS SDK client settings');
   }
 

@@ -3,7 +3,7 @@ import type { RedshiftCredentials } from '../credentials/engine';
 import type { TemporaryCredentials } from '../credentials/temporary-credentials';
 import { debug } from '../debug';
 import { RedshiftIamError } from '../errors';
-import { canReplaceConnection, replaceConnection } from './fresh-connection';
+import { canRebuildConnection, checkPgInternals, destroySocket, isEnding, replaceConnection, setConnectTimeout, setLogin, socketOf } from './internals';
 
 type ConnectCallback = (error: Error | null, client?: PgClient) => void;
 
@@ -13,6 +13,12 @@ export type RedshiftClientClass = typeof PgClient & {
   readonly credentials: RedshiftCredentials;
   /** Resolves once every connection this class opened has closed its socket. */
   allClosed(): Promise<void>;
+  /**
+   * Ends every login of this class under way and refuses later ones: a connect waiting for
+   * credentials or still logging in rejects with `reason` (a `CLOSED` error by default) at once, so
+   * no session opens after this call. Idempotent. `pool.end()` calls it.
+   */
+  endLogins(reason?: RedshiftIamError): void;
 };
 
 // PostgreSQL/Redshift codes for a login refused: invalid_password, invalid_authorization_specification.
@@ -27,10 +33,15 @@ export function isRejectedLogin(error: unknown): boolean {
  * Builds a Client subclass bound to `engine`. pg sends the user in the startup message before it
  * asks for a password, so the subclass sets user and password together before `super.connect()`.
  * pg-pool passes `connectionTimeoutMillis` to each client; it bounds the credentials wait too.
+ * Throws `INVALID_OPTION` (option `Client`) when `Base` is a pg that lacks an internal it needs.
  */
 export function redshiftClientClass(engine: RedshiftCredentials, Base: typeof PgClient = PgClient): RedshiftClientClass {
+  checkPgInternals(Base);
   // pg-pool forgets a client as soon as it asks it to end; the socket closes a little later.
   const open = new Set<RedshiftIamClient>();
+  // Clients inside super.connect(): endLogins() destroys their sockets so that no login completes.
+  const loggingIn = new Set<RedshiftIamClient>();
+  const ended = new AbortController();
 
   class RedshiftIamClient extends Base {
     static readonly credentials = engine;
@@ -38,12 +49,22 @@ export function redshiftClientClass(engine: RedshiftCredentials, Base: typeof Pg
     static async allClosed(): Promise<void> {
       await Promise.all([...open].map((client) => new Promise((resolve) => client.once('end', resolve))));
     }
+
+    static endLogins(reason = new RedshiftIamError('CLOSED', 'The pool was ended while this connection was logging in.')): void {
+      if (ended.signal.aborted) return;
+      ended.abort(reason);
+      for (const client of loggingIn) destroySocket(client);
+    }
+
+    readonly #config: string | ClientConfig | undefined;
     readonly #timeoutMillis: number;
     #loginAbort: AbortController | undefined;
 
     constructor(config?: string | ClientConfig) {
       super(config);
+      this.#config = config;
       this.#timeoutMillis = typeof config === 'object' ? Number(config.connectionTimeoutMillis ?? 0) : 0;
+      this.on('end', () => open.delete(this));
     }
 
     override connect(): Promise<PgClient>;
@@ -68,10 +89,8 @@ export function redshiftClientClass(engine: RedshiftCredentials, Base: typeof Pg
       try {
         await this.#loginWithIam();
       } finally {
-        this.#forgetPassword();
+        setLogin(this, undefined, null);
       }
-      open.add(this);
-      this.once('end', () => open.delete(this));
     }
 
     async #loginWithIam(): Promise<void> {
@@ -81,12 +100,13 @@ export function redshiftClientClass(engine: RedshiftCredentials, Base: typeof Pg
       try {
         await this.#superConnect(started);
       } catch (error) {
-        if (!isRejectedLogin(error) || credentials.fetchedAt.getTime() >= started || !canReplaceConnection(this)) throw error;
+        if (!isRejectedLogin(error) || credentials.fetchedAt.getTime() >= started || !canRebuildConnection(this.#config)) throw error;
         // Cached credentials were refused (revoked, or a clock skewed past expiry): fetch once more.
         debug('login as %s refused (%s); fetching fresh credentials and retrying once', credentials.user, (error as { code?: string }).code);
         engine.invalidate(credentials);
         // A new connection first: the wait for credentials watches the socket it will use.
-        replaceConnection(this);
+        open.delete(this);
+        replaceConnection(this, this.#config);
         const fresh = await this.#credentialsForLogin(started);
         if (fresh === credentials) throw error;
         this.#useCredentials(fresh);
@@ -95,58 +115,67 @@ export function redshiftClientClass(engine: RedshiftCredentials, Base: typeof Pg
     }
 
     async #credentialsForLogin(started: number): Promise<TemporaryCredentials> {
+      this.#throwIfEnded();
       const abort = new AbortController();
       this.#loginAbort = abort;
-      const stream = (this as unknown as { connection?: { stream?: NodeJS.EventEmitter } }).connection?.stream;
+      const socket = socketOf(this);
       // pg-pool's connection timeout destroys the socket; that must also end the credentials wait.
       const onClose = () => abort.abort(new Error('the socket was destroyed (connection timeout)'));
-      stream?.once('close', onClose);
+      socket.once('close', onClose);
+      const onEnded = () => abort.abort(ended.signal.reason);
+      ended.signal.addEventListener('abort', onEnded);
       const timer = this.#timeoutMillis > 0
         ? setTimeout(() => abort.abort(new Error(`connectionTimeoutMillis (${this.#timeoutMillis} ms) passed`)), Math.max(0, this.#timeoutMillis - (Date.now() - started)))
         : undefined;
       try {
         const { credentials, source } = await engine.acquire({ signal: abort.signal });
+        this.#throwIfEnded();
         if (abort.signal.aborted) {
           throw new RedshiftIamError('CONNECT_ABORTED', 'The connection was ended or timed out while waiting for credentials.', { cause: abort.signal.reason });
         }
         debug('connecting as %s with %s credentials', credentials.user, source === 'fetched' ? 'fresh' : 'cached');
         return credentials;
+      } catch (error) {
+        this.#throwIfEnded();
+        throw error;
       } finally {
         clearTimeout(timer);
-        stream?.off('close', onClose);
+        socket.off('close', onClose);
+        ended.signal.removeEventListener('abort', onEnded);
         this.#loginAbort = undefined;
       }
     }
 
+    // After endLogins() no connect may proceed, whatever the credentials wait returned.
+    #throwIfEnded(): void {
+      if (ended.signal.aborted) throw ended.signal.reason;
+    }
+
     #useCredentials(credentials: TemporaryCredentials): void {
-      this.user = credentials.user;
-      this.#parameters().user = credentials.user;
-      this.#setPassword(credentials.password);
-    }
-
-    // pg needs the password only during the login; afterwards it would just sit on the client,
-    // where pg-pool hands the client out with every idle-connection error.
-    #forgetPassword(): void {
-      this.#setPassword(null);
-    }
-
-    // pg keeps both copies non-enumerable, so they stay out of logs and inspection.
-    #setPassword(password: string | null): void {
-      (this as unknown as { password: string | null }).password = password;
-      this.#parameters().password = password;
-    }
-
-    #parameters(): { user: string; password: string | null } {
-      return (this as unknown as { connectionParameters: { user: string; password: string | null } }).connectionParameters;
+      setLogin(this, credentials.user, credentials.password);
     }
 
     #superConnect(started: number): Promise<void> {
+      this.#throwIfEnded();
+      if (isEnding(this)) {
+        return Promise.reject(new RedshiftIamError('CONNECT_ABORTED', 'The connection was ended while waiting for credentials.'));
+      }
       if (this.#timeoutMillis > 0) {
         // pg starts its own timer at connect(); give it only what is left of the caller's budget.
-        (this as unknown as { _connectionTimeoutMillis: number })._connectionTimeoutMillis = Math.max(1, this.#timeoutMillis - (Date.now() - started));
+        setConnectTimeout(this, Math.max(1, this.#timeoutMillis - (Date.now() - started)));
       }
-      return new Promise((resolve, reject) => {
-        super.connect((error: Error | null) => (error ? reject(error) : resolve()));
+      open.add(this);
+      loggingIn.add(this);
+      return new Promise<void>((resolve, reject) => {
+        super.connect((error: Error | null) => {
+          loggingIn.delete(this);
+          // A login that endLogins() cut short reports why; one that won the race is ended at once.
+          if (ended.signal.aborted) {
+            if (!error) destroySocket(this);
+            reject(ended.signal.reason as Error);
+          } else if (error) reject(error);
+          else resolve();
+        });
       });
     }
   }

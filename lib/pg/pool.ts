@@ -1,6 +1,6 @@
-import { Client as PgClient, Pool as PgPool, type ClientConfig, type PoolConfig } from 'pg';
+import { Client as PgClient, Pool as PgPool, type ClientConfig, type PoolClient, type PoolConfig } from 'pg';
 import { RedshiftCredentials } from '../credentials/engine';
-import { invalidOption } from '../errors';
+import { invalidOption, RedshiftIamError } from '../errors';
 import type { RedshiftIamOptions, ResolvedTarget } from '../options/types';
 import { resolveTarget } from '../options/validate';
 import { redshiftClientClass, type RedshiftClientClass } from './client';
@@ -54,11 +54,18 @@ export function redshiftPoolConfig(config: RedshiftPoolConfig): RedshiftPoolOpti
   return options as RedshiftPoolOptions;
 }
 
-/** A `pg.Pool` that, when it ends, waits for its sockets to close and releases its credentials. */
+type PoolConnectCallback = (error: Error | undefined, client: PoolClient | undefined, release: (release?: unknown) => void) => void;
+
+/**
+ * A `pg.Pool` that, when it ends, rejects every pending connect with `CLOSED` at once, lets no
+ * login start or finish afterwards, waits for its sockets to close and releases its credentials.
+ */
 export class RedshiftPool extends PgPool {
   /** The credentials engine shared by this pool's connections. */
   readonly credentials: RedshiftCredentials;
   readonly #Client: RedshiftClientClass;
+  // pg-pool keeps a connect queued for a free slot even after end(); these settle it themselves.
+  readonly #pending = new Set<(error: Error) => void>();
 
   constructor(config: RedshiftPoolConfig) {
     const options = redshiftPoolConfig(config);
@@ -68,9 +75,46 @@ export class RedshiftPool extends PgPool {
     Object.defineProperty(this, 'credentials', { enumerable: false });
   }
 
+  override connect(): Promise<PoolClient>;
+  override connect(callback: PoolConnectCallback): void;
+  override connect(callback?: PoolConnectCallback): Promise<PoolClient> | void {
+    const connected = new Promise<[PoolClient, (release?: unknown) => void]>((resolve, reject) => {
+      if (this.ending) {
+        reject(new RedshiftIamError('CLOSED', 'Cannot use a pool after calling end on the pool.', { hint: 'Create a new pool.' }));
+        return;
+      }
+      let settled = false;
+      const fail = (error: Error) => {
+        settled = true;
+        this.#pending.delete(fail);
+        reject(error);
+      };
+      this.#pending.add(fail);
+      super.connect((error: Error | undefined, client: PoolClient | undefined, release: (release?: unknown) => void) => {
+        if (settled) {
+          // end() already rejected this connect; give back what pg-pool hands out late.
+          if (client !== undefined) release(true);
+          return;
+        }
+        this.#pending.delete(fail);
+        if (error !== undefined || client === undefined) reject(error ?? new Error('pg-pool returned no client'));
+        else resolve([client, release]);
+      });
+    });
+    if (callback === undefined) return connected.then(([client]) => client);
+    connected.then(
+      ([client, release]) => callback(undefined, client, release),
+      (error: Error) => callback(error, undefined, () => undefined),
+    );
+  }
+
   override end(): Promise<void>;
   override end(callback: () => void): void;
   override end(callback?: () => void): Promise<void> | void {
+    const reason = new RedshiftIamError('CLOSED', 'The pool was ended before this connect completed.', { hint: 'Create a new pool.' });
+    // First refuse logins (and abort the credentials waits), so that none completes after end().
+    this.#Client.endLogins(reason);
+    for (const fail of [...this.#pending]) fail(reason);
     // Resolve only when every socket is closed, so that nothing outlives the pool.
     const ended = super.end()
       .then(() => this.#Client.allClosed())
@@ -101,6 +145,7 @@ export function createRedshiftClient(config: RedshiftClientConfig): PgClient {
   const client = new Client(settings.pg);
   const end = client.end.bind(client) as (callback?: (error: Error) => void) => Promise<void> | void;
   const endAndRelease = (callback?: (error: Error) => void) => {
+    Client.endLogins(new RedshiftIamError('CLOSED', 'The client was ended before its connect completed.'));
     const ended = Promise.resolve(end()).finally(() => engine.close());
     if (callback === undefined) return ended;
     ended.then(() => callback(undefined as unknown as Error), callback);
@@ -117,6 +162,12 @@ function checkConfigShape(config: unknown): void {
   const { iam, Client } = config as { iam?: unknown; Client?: unknown };
   if (iam !== undefined && (iam === null || typeof iam !== 'object' || Array.isArray(iam))) {
     throw invalidOption('iam', 'expected an object of IAM options');
+  }
+  for (const setting of ['host', 'database'] as const) {
+    // In a pool's iam they would be silently overridden by the pg setting of the same name.
+    if (iam !== undefined && setting in (iam as object)) {
+      throw invalidOption(`iam.${setting}`, `${setting} is a pg setting here, not an IAM option`, `Move it out of iam: set the top-level ${setting} (or PG${setting === 'host' ? 'HOST' : 'DATABASE'}).`);
+    }
   }
   if (Client !== undefined && (typeof Client !== 'function' || typeof (Client as { prototype?: { connect?: unknown } }).prototype?.connect !== 'function')) {
     throw invalidOption('Client', 'expected a pg Client class', 'Pass the Client of the copy of pg you use, or leave it out.');

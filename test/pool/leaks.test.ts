@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { runTypeScript } from '../setup/run-child';
+
+// The pg the child must load: a pg-version run (test/pg/pg-version.config.js) names its copy.
+const expectedPg = process.env.PG_REDSHIFT_IAM_PG_VERSION ?? (JSON.parse(readFileSync('node_modules/pg/package.json', 'utf8')) as { version: string }).version;
 
 describe('no leaks', () => {
   it('a pool used through fetches, refreshes, a rejected login and a failure leaks no password, logs its work, and lets the process exit by itself', async () => {
@@ -9,7 +13,7 @@ describe('no leaks', () => {
     });
     expect({ code, stderrTail: code === 0 ? '' : stderr.slice(-2000) }).toEqual({ code: 0, stderrTail: '' });
     const report = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
-    expect(report).toMatchObject({ leaks: 0, sawFetch: true, sawHit: true, sawRetry: true, sawFailure: true });
+    expect(report).toMatchObject({ pgVersion: expectedPg, leaks: 0, sawFetch: true, sawHit: true, sawRetry: true, sawFailure: true });
     expect(report.passwordsIssued).toBeGreaterThanOrEqual(2);
     expect(report.debugLines).toBeGreaterThan(5);
   });
