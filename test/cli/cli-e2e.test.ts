@@ -11,11 +11,24 @@ const DB_USER = `IAM:${NAME}-user`;
 
 type Finished = ChildRun;
 
+/** What a machine without psql gets instead of a bare exit code 127 from four tests. */
+const PSQL_MISSING =
+  'These CLI tests run the real psql client, which is not on PATH. Install it: ' +
+  'sudo apt-get install postgresql-client (Debian/Ubuntu), sudo dnf install postgresql (Fedora), ' +
+  'brew install libpq && brew link --force libpq (macOS); then run npm test again.';
+let psqlFound = false;
+
+/** Fails the calling test with {@link PSQL_MISSING} when psql is not installed. */
+function needsPsql(): void {
+  if (!psqlFound) throw new Error(PSQL_MISSING);
+}
+
 let standIn: StandIn;
 let baseEnv: Record<string, string>;
 let target: string[];
 
 beforeAll(async () => {
+  psqlFound = (await runChild('sh', ['-c', 'command -v psql'])).code === 0;
   standIn = await startStandIn(NAME);
   // Nothing from the developer's shell may steer psql, pg or the SDK here.
   const inherited = Object.entries(process.env).filter(([name]) => !/^(PG|AWS_)/.test(name));
@@ -60,6 +73,7 @@ function shellQuoted(args: readonly string[]): string {
 
 describe('exec', () => {
   it('runs psql logged in as the IAM user and never prints the password, even with NODE_DEBUG', async () => {
+    needsPsql();
     const result = await cli(['exec', ...target, '--', 'psql', '-tAc', 'select current_user'], { ...baseEnv, NODE_DEBUG: 'pg-redshift-iam' });
 
     expect(result.stderr).toContain('cli: logging in as');
@@ -71,6 +85,7 @@ describe('exec', () => {
   });
 
   it('passes exit codes and signals through', async () => {
+    needsPsql();
     const [sqlError, exit7, killed, missing] = await Promise.all([
       cli(['exec', ...target, '--', 'psql', '-c', 'select 1/0']),
       cli(['exec', ...target, '--', 'sh', '-c', 'exit 7']),
@@ -88,6 +103,7 @@ describe('exec', () => {
   });
 
   it('reads host, port and database from PGHOST, PGPORT and PGDATABASE', async () => {
+    needsPsql();
     const env = { ...baseEnv, PGHOST: standIn.pg.host, PGPORT: String(standIn.pg.port), PGDATABASE: 'dev' };
     const result = await cli(['exec', '--cluster-identifier', 'examplecluster', '--', 'psql', '-tAc', 'select current_user, current_database()'], env);
 
@@ -97,6 +113,7 @@ describe('exec', () => {
 
 describe('env', () => {
   it('prints exports that a shell can eval to run psql', async () => {
+    needsPsql();
     const script = `eval "$(${shellQuoted([...CLI, 'env', ...target])})" && psql -tAc "select current_user, current_setting('port')"`;
     const result = await run(['sh', '-c', script]);
 

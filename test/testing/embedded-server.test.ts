@@ -1,11 +1,11 @@
-import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { startTestPostgres, TestPostgresError } from '../../lib/testing';
 import { allows, firstClosedDirectory } from '../../lib/testing/embedded/access';
-import { binariesIn } from '../../lib/testing/embedded/binaries';
+import { binariesIn, missingLinks, stageBinaries } from '../../lib/testing/embedded/binaries';
 import { initdb } from '../../lib/testing/embedded/process';
 import { startEmbeddedServer } from '../../lib/testing/embedded/start';
 import { runTypeScript } from '../setup/run-child';
@@ -129,6 +129,25 @@ describe('embedded PostgreSQL server', () => {
       await writeFile(join(dir, 'bin', 'initdb'), '#!/bin/sh\n', { mode: 0o644 });
       const settings = { binaries: binariesIn(dir), dataDir: join(dir, 'data'), port: 1, maxConnections: 1, runAs: undefined, log: () => undefined };
       await expect(initdb(settings, join(dir, 'pw'))).rejects.toThrow(/could not run .*initdb: spawn .* EACCES/);
+    });
+  });
+});
+
+describe('stageBinaries', () => {
+  it('adds the library links that an unapproved install script left out', async () => {
+    await withTmpdir(async (dir) => {
+      const native = join(dir, 'native');
+      await mkdir(join(native, 'lib'), { recursive: true });
+      await mkdir(join(native, 'bin'));
+      await writeFile(join(native, 'bin', 'initdb'), '#!/bin/sh\n', { mode: 0o755 });
+      await writeFile(join(native, 'lib', 'libx.so.1.2'), 'library');
+      await writeFile(join(native, 'pg-symlinks.json'), JSON.stringify([{ source: 'native/lib/libx.so.1.2', target: 'native/lib/libx.so.1' }]));
+      expect(await missingLinks(binariesIn(native))).toEqual([{ from: 'lib/libx.so.1.2', to: 'lib/libx.so.1' }]);
+
+      const staged = await stageBinaries(binariesIn(native), join(dir, 'staged'));
+      expect(await readFile(join(staged.dir, 'lib', 'libx.so.1'), 'utf8')).toBe('library');
+      expect(await missingLinks(staged)).toEqual([]);
+      expect(staged.initdb).toBe(join(dir, 'staged', 'bin', 'initdb'));
     });
   });
 });

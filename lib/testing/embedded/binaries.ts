@@ -1,7 +1,7 @@
-import { chmod, copyFile, link, lstat, mkdir, readdir, readlink, symlink } from 'node:fs/promises';
+import { chmod, copyFile, link, lstat, mkdir, readdir, readFile, readlink, symlink } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { arch, platform } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { TestPostgresError } from '../test-postgres-error';
 
 /** Where the PostgreSQL programs live: `<dir>/bin/initdb`, `<dir>/bin/postgres`, `<dir>/lib`, `<dir>/share`. */
@@ -53,7 +53,32 @@ export function binariesIn(dir: string): PostgresBinaries {
  */
 export async function stageBinaries(source: PostgresBinaries, target: string): Promise<PostgresBinaries> {
   await copyTree(source.dir, target);
+  for (const { from, to } of await missingLinks(source)) {
+    await symlink(basename(from), join(target, to)).catch(() => undefined);
+  }
   return binariesIn(target);
+}
+
+/**
+ * The library symlinks (libicuuc.so.60 -> libicuuc.so.60.2, ...) that the platform package's
+ * install script should have created but did not: package managers that hold back install
+ * scripts until approved (pnpm 10, npm 11) leave them out, and initdb then fails to load. Paths
+ * are relative to `dir`; `from` is the real file in the same directory as `to`.
+ */
+export async function missingLinks(binaries: PostgresBinaries): Promise<{ from: string; to: string }[]> {
+  let listed: { source: string; target: string }[];
+  try {
+    listed = JSON.parse(await readFile(join(binaries.dir, 'pg-symlinks.json'), 'utf8')) as typeof listed;
+  } catch {
+    return [];
+  }
+  const missing: { from: string; to: string }[] = [];
+  for (const { source, target } of listed) {
+    const to = target.replace(/^native\//, '');
+    const exists = await lstat(join(binaries.dir, to)).then(() => true, () => false);
+    if (!exists) missing.push({ from: source.replace(/^native\//, ''), to });
+  }
+  return missing;
 }
 
 async function copyTree(from: string, to: string): Promise<void> {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { TestPostgresError } from '../test-postgres-error';
 import { firstClosedDirectory, type OsUser } from './access';
-import { findEmbeddedBinaries, stageBinaries } from './binaries';
+import { findEmbeddedBinaries, missingLinks, stageBinaries } from './binaries';
 import { initdb, startServer, type RunningServer, type ServerSettings } from './process';
 
 const run = promisify(execFile);
@@ -38,7 +38,9 @@ export interface EmbeddedServer {
  * behind, and cannot run binaries staged elsewhere. We use only its binaries.
  *
  * As root the server runs as the OS user `postgres` (created if missing); the binaries are staged
- * into the temp directory so that this user can reach them wherever node_modules is.
+ * into the temp directory so that this user can reach them wherever node_modules is. They are also
+ * staged, with the missing library links added, when the platform package's install script did not
+ * run (pnpm and npm hold install scripts back until approved).
  */
 export async function startEmbeddedServer(
   port: number,
@@ -67,7 +69,8 @@ export async function startEmbeddedServer(
       if (closed !== undefined) throw closedDirectoryError(closed);
     }
     const settings: ServerSettings = {
-      binaries: runAs ? await stageBinaries(binaries, join(parent, 'postgresql')) : binaries,
+      // Staged as root (see above) and where the install script that links the libraries did not run.
+      binaries: runAs || (await missingLinks(binaries)).length > 0 ? await stageBinaries(binaries, join(parent, 'postgresql')) : binaries,
       dataDir: join(parent, 'data'),
       port: overrides.port ?? port,
       maxConnections,
