@@ -7,8 +7,8 @@ export type { AcquiredCredentials, RedshiftCredentialsEvents, RedshiftTarget } f
 export type { CredentialsSource, CredentialsStats, RefreshErrorEvent, RefreshEvent } from './credentials/cache';
 export { TemporaryCredentials } from './credentials/temporary-credentials';
 export { parseRedshiftHost } from './host';
-export type { ProvisionedHost, RedshiftHost, ServerlessHost } from './host';
+export type { ProvisionedEndpointHost, ProvisionedHost, RedshiftHost, ServerlessEndpointHost, ServerlessHost } from './host';
 export { RedshiftIamError, isRedshiftIamError } from './errors';
 export type { RedshiftIamErrorCode, RedshiftIamErrorDetails } from './errors';
-export type { CredentialsApi, RedshiftCredentialsOptions, RedshiftIamClientConfig, RedshiftIamOptions } from './options/types';
+export type { CredentialsApi, RedshiftCredentialsOptions, RedshiftIamClientConfig, RedshiftIamOptions, ResolvedTarget } from './options/types';
 export * from './integrations';

@@ -42,6 +42,7 @@ export class TemporaryCredentials {
     };
   }
 
+  /** What `util.inspect` shows: the user and expiry, with the password redacted. */
   [inspect.custom](): string {
     return `TemporaryCredentials { user: ${JSON.stringify(this.user)}, expiresAt: ${this.expiresAt.toISOString()}, password: [redacted] }`;
   }
