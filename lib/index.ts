@@ -1,5 +1,5 @@
 export { createRedshiftPool, createRedshiftClient, redshiftPoolConfig, RedshiftPool } from './pg/pool';
-export type { RedshiftPoolConfig, RedshiftClientConfig, RedshiftPoolOptions } from './pg/pool';
+export type { PoolConnectCallback, RedshiftPoolConfig, RedshiftClientConfig, RedshiftPoolOptions } from './pg/pool';
 export { redshiftClientClass, isRejectedLogin } from './pg/client';
 export type { RedshiftClientClass } from './pg/client';
 export { createRedshiftCredentials, RedshiftCredentials } from './credentials/engine';

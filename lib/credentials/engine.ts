@@ -120,6 +120,7 @@ export class RedshiftCredentials extends EventEmitter<RedshiftCredentialsEvents>
     return { target: this.target };
   }
 
+  /** What `util.inspect` shows: the target only. */
   [inspect.custom](): string {
     return `RedshiftCredentials ${inspect(this.target)}`;
   }

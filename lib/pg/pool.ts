@@ -54,7 +54,8 @@ export function redshiftPoolConfig(config: RedshiftPoolConfig): RedshiftPoolOpti
   return options as RedshiftPoolOptions;
 }
 
-type PoolConnectCallback = (error: Error | undefined, client: PoolClient | undefined, release: (release?: unknown) => void) => void;
+/** pg-pool's callback form of `connect()`: an error, or a client and the function that releases it. */
+export type PoolConnectCallback = (error: Error | undefined, client: PoolClient | undefined, release: (release?: unknown) => void) => void;
 
 /**
  * A `pg.Pool` that, when it ends, rejects every pending connect with `CLOSED` at once, lets no
@@ -75,7 +76,9 @@ export class RedshiftPool extends PgPool {
     Object.defineProperty(this, 'credentials', { enumerable: false });
   }
 
+  /** Checks out a client, as pg-pool does; after `end()` it fails with `CLOSED`. */
   override connect(): Promise<PoolClient>;
+  /** The callback form of {@link connect}. */
   override connect(callback: PoolConnectCallback): void;
   override connect(callback?: PoolConnectCallback): Promise<PoolClient> | void {
     const connected = new Promise<[PoolClient, (release?: unknown) => void]>((resolve, reject) => {
@@ -108,7 +111,12 @@ export class RedshiftPool extends PgPool {
     );
   }
 
+  /**
+   * Rejects every pending connect with `CLOSED`, ends the pool, resolves once every socket has
+   * closed, then releases the credentials.
+   */
   override end(): Promise<void>;
+  /** The callback form of {@link end}. */
   override end(callback: () => void): void;
   override end(callback?: () => void): Promise<void> | void {
     const reason = new RedshiftIamError('CLOSED', 'The pool was ended before this connect completed.', { hint: 'Create a new pool.' });
