@@ -25,8 +25,10 @@ export interface ConnectionDefaults {
 const REDSHIFT_PORT = 5439;
 
 /**
- * Host, port, database and TLS for a Redshift login. Redshift endpoints (and custom domains)
- * default to port 5439 and verified TLS; other hosts (tunnels, local stand-ins) keep pg's defaults.
+ * Host, port, database and TLS for a Redshift login. Redshift endpoints, managed VPC endpoints and
+ * custom domains default to port 5439 and verified TLS; so does no host at all when the options name
+ * the cluster or workgroup (the port then comes from the address lookup); other hosts (tunnels,
+ * local stand-ins) keep pg's defaults.
  * `env` supplies the PG* variables (the CLI passes its own environment).
  */
 export function connectionDefaults(
