@@ -42,6 +42,7 @@ export function connectionDefaults(
   if (config.password !== undefined) {
     throw invalidOption('password', 'the password comes from AWS', 'Remove password.');
   }
+  if (config.host !== undefined && typeof config.host !== 'string') throw invalidOption('host', 'expected a non-empty string');
   const fromUrl = parseConnectionString(config.connectionString);
   const host = config.host ?? fromUrl.host ?? env.PGHOST;
   const database = config.database ?? fromUrl.database ?? env.PGDATABASE;
