@@ -31,7 +31,8 @@ export async function fetchLogin(settings: LoginSettings): Promise<DatabaseLogin
       port = settings.portGiven ? port : address.port ?? port;
     }
     const credentials = await engine.get();
-    debug('cli: logging in to %o as %s until %s', engine.target, credentials.user, credentials.expiresAt.toISOString());
+    debug('cli: credentials for %o', engine.target);
+    debug('cli: logging in as %s until %s', credentials.user, credentials.expiresAt.toISOString());
     return { host, port, database: settings.database, sslmode: settings.sslmode, credentials };
   } finally {
     await engine.close();
