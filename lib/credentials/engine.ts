@@ -218,6 +218,8 @@ export class RedshiftCredentials extends EventEmitter<RedshiftCredentialsEvents>
     this.#throwIfClosed();
     if (this.#lease !== undefined) return this.#lease;
     const resolved = await this.#resolve(signal);
+    // close() may have run while the lookup finished: lease nothing then.
+    this.#throwIfClosed();
     return this.#lease ?? this.#useTarget(resolved.target);
   }
 
