@@ -145,7 +145,7 @@ async function runPool(run: Run, pool: RedshiftPool, emulator: RedshiftEmulator)
   const scoreboard = new Scoreboard(pool, emulator);
   const display = createDisplay(process.stdout, durationMs);
   run.display = display;
-  const operation = pool.credentials.target.api;
+  const operation = pool.credentials.target?.api ?? 'GetClusterCredentialsWithIAM';
   let refreshes = 0;
   pool.credentials.on('refresh', (event) => run.display?.log(refreshLine(event, ++refreshes, scoreboard.elapsedMs(), operation)));
   pool.credentials.on('refreshError', (event) => run.display?.log(refreshErrorLine(event, scoreboard.elapsedMs())));

@@ -29,15 +29,26 @@ const clients = new Map<string, SharedClient>();
  * on first use. Retry quotas stay per fetch with a shared client (see retryEachFetchAfresh).
  */
 export function leaseSdkClient(target: ResolvedTarget, options: RedshiftIamOptions): SdkClientLease {
-  const service = target.api === 'GetCredentials' ? 'redshift-serverless' : 'redshift';
-  const identity = leaseIdentity(options, target.region);
+  return leaseServiceClient(target.api === 'GetCredentials' ? 'redshift-serverless' : 'redshift', target.region, target.endpoint, options);
+}
+
+/** An AWS service this library calls. */
+export type SdkService = 'redshift' | 'redshift-serverless';
+
+/**
+ * Takes a reference to the shared SDK client of one service, region (`undefined`: the SDK's region
+ * chain) and endpoint, for these options' AWS identity: the credentials calls and the lookups of
+ * one identity share it.
+ */
+export function leaseServiceClient(service: SdkService, region: string | undefined, endpoint: string | undefined, options: RedshiftIamOptions): SdkClientLease {
+  const identity = leaseIdentity(options, region);
   const key = JSON.stringify([
-    service, target.region, target.endpoint, options.profile, identity.key,
+    service, region, endpoint, options.profile, identity.key,
     options.clientConfig === undefined ? undefined : objectId(options.clientConfig),
   ]);
   let shared = clients.get(key);
   if (shared === undefined) {
-    shared = { client: createClient(service, target, options, identity), identity, refs: 0 };
+    shared = { client: createClient(service, region, endpoint, options, identity), identity, refs: 0 };
     clients.set(key, shared);
   } else {
     // The shared client holds its own reference to the identity.
@@ -66,13 +77,13 @@ export function sharedClientCount(): number {
   return clients.size;
 }
 
-function createClient(service: string, target: ResolvedTarget, options: RedshiftIamOptions, identity: IdentityLease): SdkClient {
+function createClient(service: SdkService, region: string | undefined, endpoint: string | undefined, options: RedshiftIamOptions, identity: IdentityLease): SdkClient {
   const config = {
     ...sdkClientConfig(options),
-    region: target.region,
+    region,
     profile: options.profile,
     credentials: identity.identity,
-    ...(target.endpoint === undefined ? {} : { endpoint: target.endpoint }),
+    ...(endpoint === undefined ? {} : { endpoint }),
   };
   // Loaded here, at the first fetch, not when the package is imported (see sdk-modules).
   if (service === 'redshift-serverless') {

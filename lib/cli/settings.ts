@@ -21,6 +21,8 @@ export interface LoginSettings {
   /** Undefined when a named cluster or workgroup's address is to be looked up. */
   readonly host: string | undefined;
   readonly port: number;
+  /** Whether `--port` or `PGPORT` set the port (it then wins over a looked-up endpoint's). */
+  readonly portGiven: boolean;
   readonly database: string;
   readonly sslmode: SslMode;
   /** Options for `createRedshiftCredentials`, host and database included; already validated. */
@@ -30,6 +32,7 @@ export interface LoginSettings {
 }
 
 const POSTGRES_PORT = 5432;
+const REDSHIFT_PORT = 5439;
 
 /**
  * Combines flags with the `PG*` variables (flags win), applies the library's connection defaults
@@ -69,7 +72,9 @@ export function resolveLoginSettings(flags: CliFlags, env: CliEnvironment): Logi
     const options = withoutUndefined({ ...iam, host: host.value, database: defaults.database });
     // Validation only: a VPC endpoint or custom domain is looked up when the credentials are fetched.
     planTarget(options);
-    return { host: host.value, port: defaults.port ?? POSTGRES_PORT, database: defaults.database, sslmode: mode, iam: options, sources };
+    // Without a host the looked-up endpoint gives the port; 5439 if AWS gives none.
+    const fallbackPort = host.value === undefined ? REDSHIFT_PORT : POSTGRES_PORT;
+    return { host: host.value, port: defaults.port ?? fallbackPort, portGiven: portNumber !== undefined, database: defaults.database, sslmode: mode, iam: options, sources };
   } catch (error) {
     if (isRedshiftIamError(error, 'INVALID_OPTION')) throw new UsageError(invalidOptionMessage(error, sources));
     throw error;

@@ -2,7 +2,7 @@ import { RedshiftIamError } from '../errors';
 import type { ResolvedTarget } from '../options/types';
 import type { TargetPlan } from '../options/validate';
 import { resolveCname as systemResolveCname, type CnameResolver } from './cname-region';
-import { findAddress, findIdentity, type LookupContext } from './lookups';
+import type { LookupContext } from './lookups';
 import type { DiscoveryClients, ResolvedEndpoint, TargetResolver } from './types';
 
 /** How a {@link createTargetResolver} resolver looks things up. */
@@ -18,6 +18,10 @@ export interface TargetResolverOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+
+// The lookups import the SDK's commands: loaded at the first lookup, not at import (see aws/sdk-modules).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const lookups = () => require('./lookups') as typeof import('./lookups');
 
 /**
  * Resolves what the options leave open, once per resolver: the cluster or workgroup behind a
@@ -41,6 +45,7 @@ export function createTargetResolver(plan: TargetPlan, options: TargetResolverOp
     const signal = AbortSignal.timeout(timeoutMs);
     const context: LookupContext = { clients: options.clients, resolveCname: options.resolveCname ?? systemResolveCname, signal, prefix: plan.prefix };
     try {
+      const { findAddress, findIdentity } = lookups();
       const target = plan.target ?? plan.complete(await findIdentity(plan.lookup as NonNullable<TargetPlan['lookup']>, context));
       if (!discoverAddress) return { target, address: undefined, port: undefined };
       const { address, port } = await findAddress(target, context);

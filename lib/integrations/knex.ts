@@ -26,6 +26,8 @@ export interface KnexConnectionProvider {
 /** pg settings and IAM options for {@link knexConnection}; `connectionString` is not supported. */
 export type KnexRedshiftConfig = Omit<RedshiftClientConfig, 'connectionString'>;
 
+const REDSHIFT_PORT = 5439;
+
 // After a failed background refresh, how soon Knex should ask again (the old password still works).
 const RETRY_AFTER_FAILED_REFRESH_MS = 1_000;
 
@@ -33,7 +35,8 @@ const RETRY_AFTER_FAILED_REFRESH_MS = 1_000;
  * Returns a function for Knex's `connection` option (`client: 'pg'`): each evaluation resolves
  * host, port, database, TLS and a fresh IAM user and password, with an `expirationChecker` that
  * turns true when the credentials enter their refresh window, so Knex asks again before they
- * expire. Works with every Knex version that accepts a `connection` function (0.95+). Validates
+ * expire. Without a host (the options name the cluster or workgroup) the settings carry the
+ * address looked up once per provider. Works with every Knex version that accepts a `connection` function (0.95+). Validates
  * synchronously (throws `INVALID_OPTION`); no AWS call until Knex first connects.
  *
  * @example
@@ -48,8 +51,11 @@ export function knexConnection(config: KnexRedshiftConfig): KnexConnectionProvid
   // redshiftPoolConfig validates and fills in the Redshift defaults; Knex builds its own clients.
   const { Client: _unused, credentials, ...settings } = redshiftPoolConfig(config);
   const provider = async (): Promise<KnexPgConnectionSettings> => {
+    // Knex builds its own pg clients: without a host, they get the looked-up address here.
+    const address = credentials.discoversAddress ? await credentials.address() : undefined;
     const { login, checkAgainAt } = await credentialsForKnex(credentials);
-    const result = { ...settings, user: login.user, expirationChecker: () => Date.now() >= checkAgainAt };
+    const where = address === undefined ? {} : { host: address.host, port: settings.port ?? address.port ?? REDSHIFT_PORT };
+    const result = { ...settings, ...where, user: login.user, expirationChecker: () => Date.now() >= checkAgainAt };
     Object.defineProperty(result, 'password', { value: login.password, enumerable: false });
     return result as KnexPgConnectionSettings;
   };

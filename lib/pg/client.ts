@@ -3,7 +3,7 @@ import type { RedshiftCredentials } from '../credentials/engine';
 import type { TemporaryCredentials } from '../credentials/temporary-credentials';
 import { debug } from '../debug';
 import { RedshiftIamError } from '../errors';
-import { canRebuildConnection, checkPgInternals, destroySocket, isEnding, replaceConnection, setConnectTimeout, setLogin, socketOf } from './internals';
+import { canRebuildConnection, checkPgInternals, destroySocket, isEnding, replaceConnection, setAddress, setConnectTimeout, setLogin, socketOf } from './internals';
 
 type ConnectCallback = (error: Error | null, client?: PgClient) => void;
 
@@ -21,6 +21,8 @@ export type RedshiftClientClass = typeof PgClient & {
   endLogins(reason?: RedshiftIamError): void;
 };
 
+const REDSHIFT_PORT = 5439;
+
 // PostgreSQL/Redshift codes for a login refused: invalid_password, invalid_authorization_specification.
 const REJECTED_LOGIN = new Set(['28P01', '28000']);
 
@@ -34,8 +36,11 @@ export function isRejectedLogin(error: unknown): boolean {
  * asks for a password, so the subclass sets user and password together before `super.connect()`.
  * pg-pool passes `connectionTimeoutMillis` to each client; it bounds the credentials wait too.
  * Throws `INVALID_OPTION` (option `Client`) when `Base` is a pg that lacks an internal it needs.
+ * When the engine discovers the address (no host), each connection goes there, on `configuredPort`
+ * (the pool's own `port` setting) when given, else the endpoint's port: not the port an ORM fills in
+ * per client (Sequelize sets 5432).
  */
-export function redshiftClientClass(engine: RedshiftCredentials, Base: typeof PgClient = PgClient): RedshiftClientClass {
+export function redshiftClientClass(engine: RedshiftCredentials, Base: typeof PgClient = PgClient, configuredPort?: number): RedshiftClientClass {
   checkPgInternals(Base);
   // pg-pool forgets a client as soon as it asks it to end; the socket closes a little later.
   const open = new Set<RedshiftIamClient>();
@@ -128,6 +133,7 @@ export function redshiftClientClass(engine: RedshiftCredentials, Base: typeof Pg
         ? setTimeout(() => abort.abort(new Error(`connectionTimeoutMillis (${this.#timeoutMillis} ms) passed`)), Math.max(0, this.#timeoutMillis - (Date.now() - started)))
         : undefined;
       try {
+        if (engine.discoversAddress) await this.#useDiscoveredAddress(abort.signal);
         const { credentials, source } = await engine.acquire({ signal: abort.signal });
         this.#throwIfEnded();
         if (abort.signal.aborted) {
@@ -144,6 +150,15 @@ export function redshiftClientClass(engine: RedshiftCredentials, Base: typeof Pg
         ended.signal.removeEventListener('abort', onEnded);
         this.#loginAbort = undefined;
       }
+    }
+
+    /**
+     * No host was set: connect where the engine's lookup says (once per engine), with the pool's
+     * port setting when it has one, else the endpoint's, else Redshift's 5439.
+     */
+    async #useDiscoveredAddress(signal: AbortSignal): Promise<void> {
+      const { host, port } = await engine.address({ signal });
+      setAddress(this, host, configuredPort ?? port ?? REDSHIFT_PORT);
     }
 
     // After endLogins() no connect may proceed, whatever the credentials wait returned.

@@ -38,7 +38,7 @@ interface ConnectionConfig {
 interface ClientInternals {
   connection: ConnectionInternals;
   password: string | null;
-  connectionParameters: { user: string; password: string | null; client_encoding?: string; ssl?: unknown; sslnegotiation?: unknown };
+  connectionParameters: { user: string; password: string | null; host: string; port: number; client_encoding?: string; ssl?: unknown; sslnegotiation?: unknown };
   _connecting: boolean;
   _connected: boolean;
   _connectionError: boolean;
@@ -80,7 +80,7 @@ export function checkPgInternals(Base: typeof PgClient): void {
   if (!Object.prototype.hasOwnProperty.call(probe, 'password')) throw missing('client.password');
   const parameters = probe.connectionParameters as Partial<ClientInternals['connectionParameters']> | undefined;
   if (parameters === undefined || parameters === null || typeof parameters !== 'object') throw missing('client.connectionParameters');
-  for (const field of ['user', 'password', 'client_encoding', 'ssl'] as const) {
+  for (const field of ['user', 'password', 'host', 'port', 'client_encoding', 'ssl'] as const) {
     if (!(field in parameters)) throw missing(`client.connectionParameters.${field}`);
   }
 }
@@ -136,6 +136,19 @@ export function setLogin(client: PgClient, user: string | undefined, password: s
   }
   state.password = password;
   state.connectionParameters.password = password;
+}
+
+/**
+ * Sets where the client connects, before `connect()`: pg reads `client.host` and `client.port` when
+ * it opens the socket and verifies the TLS certificate against that host (it becomes `servername`).
+ * `connectionParameters` keeps the same values, as pg's constructor sets them.
+ */
+export function setAddress(client: PgClient, host: string, port: number): void {
+  const state = internals(client);
+  client.host = host;
+  client.port = port;
+  state.connectionParameters.host = host;
+  state.connectionParameters.port = port;
 }
 
 /** Sets the timer pg starts in `connect()`; pg reads it from the constructor config only. */

@@ -1,8 +1,8 @@
 import { Client as PgClient, Pool as PgPool, type ClientConfig, type PoolClient, type PoolConfig } from 'pg';
 import { RedshiftCredentials } from '../credentials/engine';
 import { invalidOption, RedshiftIamError } from '../errors';
-import type { RedshiftIamOptions, ResolvedTarget } from '../options/types';
-import { resolveTarget } from '../options/validate';
+import type { RedshiftIamOptions } from '../options/types';
+import { planTarget, type TargetPlan } from '../options/validate';
 import { redshiftClientClass, type RedshiftClientClass } from './client';
 import { connectionDefaults } from './connection-defaults';
 
@@ -27,17 +27,30 @@ export type RedshiftPoolOptions = PoolConfig & {
   readonly credentials: RedshiftCredentials;
 };
 
+/** What {@link redshiftPoolSettings} works out from a pool config. */
+export interface RedshiftPoolSettings {
+  /** The pg settings with the Redshift defaults filled in. */
+  readonly pg: PoolConfig;
+  /** The target, or the lookup that finds it, for the engine. */
+  readonly plan: TargetPlan;
+  /** No host is set: each connection goes to the address the engine looks up. */
+  readonly discoverAddress: boolean;
+}
+
 /**
  * Validates a pool config and fills in the Redshift defaults (host, port, database, TLS), without
- * creating anything: the pg settings, plus the resolved target for an engine.
+ * creating anything: the pg settings, plus the target plan for an engine. Without a host (and no
+ * `PGHOST`) the options must name the cluster or workgroup, whose address is looked up at the
+ * first connect.
  */
-export function redshiftPoolSettings(config: RedshiftPoolConfig): { pg: PoolConfig; target: ResolvedTarget } {
+export function redshiftPoolSettings(config: RedshiftPoolConfig = {}): RedshiftPoolSettings {
   checkConfigShape(config);
   const { iam, Client: _base, ...pgConfig } = config;
   const defaults = connectionDefaults(pgConfig, iam);
   return {
     pg: { ...pgConfig, host: defaults.host, port: defaults.port, database: defaults.database, ssl: defaults.ssl },
-    target: resolveTarget({ ...iam, host: defaults.host, database: defaults.database }, 'iam.'),
+    plan: planTarget({ ...iam, ...(defaults.host === undefined ? {} : { host: defaults.host }), database: defaults.database }, 'iam.'),
+    discoverAddress: defaults.host === undefined,
   };
 }
 
@@ -46,10 +59,10 @@ export function redshiftPoolSettings(config: RedshiftPoolConfig): { pg: PoolConf
  * database and TLS defaults for Redshift, and a `Client` class that logs every new connection in
  * with fresh IAM credentials. Validates synchronously; no AWS call until the first connect.
  */
-export function redshiftPoolConfig(config: RedshiftPoolConfig): RedshiftPoolOptions {
+export function redshiftPoolConfig(config: RedshiftPoolConfig = {}): RedshiftPoolOptions {
   const settings = redshiftPoolSettings(config);
-  const engine = new RedshiftCredentials(settings.target, config.iam ?? {});
-  const options = { ...settings.pg, Client: redshiftClientClass(engine, config.Client) };
+  const engine = new RedshiftCredentials(settings.plan, config.iam ?? {}, { discoverAddress: settings.discoverAddress });
+  const options = { ...settings.pg, Client: redshiftClientClass(engine, config.Client, settings.pg.port) };
   Object.defineProperty(options, 'credentials', { value: engine, enumerable: false });
   return options as RedshiftPoolOptions;
 }
@@ -68,7 +81,7 @@ export class RedshiftPool extends PgPool {
   // pg-pool keeps a connect queued for a free slot even after end(); these settle it themselves.
   readonly #pending = new Set<(error: Error) => void>();
 
-  constructor(config: RedshiftPoolConfig) {
+  constructor(config: RedshiftPoolConfig = {}) {
     const options = redshiftPoolConfig(config);
     super(options);
     this.credentials = options.credentials;
@@ -137,7 +150,7 @@ export class RedshiftPool extends PgPool {
  * Redshift credentials, cached and shared per target and identity. Synchronous: validates the
  * options (throws `INVALID_OPTION`) and makes no AWS call until the first connect.
  */
-export function createRedshiftPool(config: RedshiftPoolConfig): RedshiftPool {
+export function createRedshiftPool(config: RedshiftPoolConfig = {}): RedshiftPool {
   return new RedshiftPool(config);
 }
 
@@ -145,11 +158,11 @@ export function createRedshiftPool(config: RedshiftPoolConfig): RedshiftPool {
  * Creates one `pg.Client` that logs in with IAM credentials (scripts, migrations). `client.end()`
  * also releases its credentials engine.
  */
-export function createRedshiftClient(config: RedshiftClientConfig): PgClient {
+export function createRedshiftClient(config: RedshiftClientConfig = {}): PgClient {
   // A client's settings are a subset of a pool's, so the same defaults and validation apply.
   const settings = redshiftPoolSettings(config as RedshiftPoolConfig);
-  const engine = new RedshiftCredentials(settings.target, config.iam ?? {});
-  const Client = redshiftClientClass(engine);
+  const engine = new RedshiftCredentials(settings.plan, config.iam ?? {}, { discoverAddress: settings.discoverAddress });
+  const Client = redshiftClientClass(engine, PgClient, settings.pg.port);
   const client = new Client(settings.pg);
   const end = client.end.bind(client) as (callback?: (error: Error) => void) => Promise<void> | void;
   const endAndRelease = (callback?: (error: Error) => void) => {

@@ -152,6 +152,53 @@ describe('env', () => {
   });
 });
 
+describe('no host: the address is looked up', () => {
+  it('exec runs psql at the address DescribeClusters gives, and env prints it as PGHOST and PGPORT', async () => {
+    const named = ['--database', 'dev', '--cluster-identifier', 'examplecluster', '--sslmode', 'disable'];
+    const exec = await cli(['exec', ...named, '--', 'psql', '-tAc', "select current_user, current_setting('port')"]);
+    expect(exec).toMatchObject({ code: 0, stdout: `${DB_USER}|${standIn.pg.port}\n` });
+    expect(standIn.emulator.calls.map((call) => call.operation)).toEqual(['DescribeClusters', 'GetClusterCredentialsWithIAM']);
+
+    const env = await cli(['env', ...named]);
+    expect(env.code).toBe(0);
+    expect(env.stdout).toContain(`export PGHOST='${standIn.pg.host}'\nexport PGPORT='${standIn.pg.port}'\n`);
+    expectNoPassword(exec);
+  });
+
+  it('defaults to sslmode verify-full for the looked-up address', async () => {
+    const result = await cli(['env', '--database', 'dev', '--cluster-identifier', 'examplecluster', '--json']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ host: standIn.pg.host, port: standIn.pg.port, sslmode: 'verify-full' });
+  });
+
+  it('exits 1 with CLUSTER_NOT_FOUND for an unknown cluster, before any credentials call', async () => {
+    const result = await cli(['env', '--database', 'dev', '--cluster-identifier', 'nosuchcluster']);
+    expect(result).toMatchObject({ code: 1, stdout: '' });
+    expect(result.stderr).toMatch(/^pg-redshift-iam: CLUSTER_NOT_FOUND: .*nosuchcluster/);
+    expect(standIn.emulator.calls.map((call) => call.operation)).toEqual(['DescribeClusters']);
+  });
+});
+
+describe('--role-arn', () => {
+  it('assumes the role through STS (AWS_ENDPOINT_URL_STS) with the ExternalId and logs psql in as IAMR:<role>', async () => {
+    const roleArn = standIn.emulator.addRole({ roleName: `${NAME}-xacct`, externalId: 'pg-redshift-iam-e2e' });
+    const result = await cli(['exec', ...target, '--role-arn', roleArn, '--external-id', 'pg-redshift-iam-e2e', '--', 'psql', '-tAc', 'select current_user']);
+
+    expect(result).toMatchObject({ code: 0, stdout: `IAMR:${NAME}-xacct\n` });
+    expect(standIn.emulator.calls.map((call) => [call.operation, call.outcome])).toEqual([['AssumeRole', 'ok'], ['GetClusterCredentialsWithIAM', 'ok']]);
+    expect(standIn.emulator.calls[0]!.params).toMatchObject({ RoleArn: roleArn, ExternalId: 'pg-redshift-iam-e2e', RoleSessionName: 'pg-redshift-iam' });
+  });
+
+  it('exits 1 with ACCESS_DENIED naming sts:AssumeRole for a wrong ExternalId', async () => {
+    const roleArn = standIn.emulator.addRole({ roleName: `${NAME}-xacct2`, externalId: 'the-right-one' });
+    const result = await cli(['env', ...target, '--role-arn', roleArn, '--external-id', 'a-wrong-one']);
+
+    expect(result).toMatchObject({ code: 1, stdout: '' });
+    expect(result.stderr).toMatch(/^pg-redshift-iam: ACCESS_DENIED: .*sts:AssumeRole/);
+    expect(result.stderr).toContain(roleArn);
+  });
+});
+
 describe('usage', () => {
   it('prints help and the version with exit code 0', async () => {
     const [help, version] = await Promise.all([cli(['--help']), cli(['--version'])]);

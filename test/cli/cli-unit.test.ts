@@ -136,7 +136,6 @@ describe('runCli in-process', () => {
   it.each<[string, string[], CliEnvironment, string]>([
     ['no host', ['env', '--database', 'dev'], {}, 'pg-redshift-iam: --host: no host is set. Pass --host with the cluster or workgroup endpoint (or a tunnel), set PGHOST, or name the cluster or workgroup (--cluster-identifier, --workgroup-name) to look its address up.\n'],
     // Interim until the engine looks the address up (phase B): said before any AWS call.
-    ['no host yet for a named cluster', ['env', '--cluster-identifier', 'c1', '--region', 'us-east-1', '--database', 'dev'], {}, 'pg-redshift-iam: --host: looking up the address of a cluster or workgroup is not available yet; pass --host or set PGHOST.\n'],
     ['an ExternalId without a role', ['env', '--host', CLUSTER_HOST, '--database', 'dev', '--external-id', 'tenant-1'], {}, 'pg-redshift-iam: --external-id: applies only with --role-arn. Set --role-arn to the role to assume, or remove --external-id.\n'],
     ['a role ARN that is no role', ['env', '--host', CLUSTER_HOST, '--database', 'dev', '--role-arn', 'arn:aws:iam::123456789012:user/a'], {}, 'pg-redshift-iam: --role-arn: "arn:aws:iam::123456789012:user/a" is not an IAM role ARN. It looks like arn:aws:iam::123456789012:role/path/RoleName.\n'],
     ['a bad PGPORT', ['env', '--host', CLUSTER_HOST], { PGPORT: '54x' }, 'pg-redshift-iam: PGPORT: "54x" is not a port number. Use a number from 1 to 65535.\n'],

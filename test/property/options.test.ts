@@ -216,7 +216,7 @@ describe.each(FACTORIES.map((factory) => [factory.name, factory] as const))('%s 
       if (factory.name === 'createRedshiftCredentials') {
         const engine = createRedshiftCredentials(input);
         try {
-          expect(engine.target.api).toBe(config.api);
+          expect(engine.target?.api).toBe(config.api);
         } finally {
           await engine.close();
         }
