@@ -3,7 +3,7 @@ export type { PoolConnectCallback, RedshiftPoolConfig, RedshiftClientConfig, Red
 export { redshiftClientClass, isRejectedLogin } from './pg/client';
 export type { RedshiftClientClass } from './pg/client';
 export { createRedshiftCredentials, RedshiftCredentials } from './credentials/engine';
-export type { AcquiredCredentials, RedshiftCredentialsEvents, RedshiftTarget } from './credentials/engine';
+export type { AcquiredCredentials, RedshiftAddress, RedshiftCredentialsEvents, RedshiftTarget } from './credentials/engine';
 export type { CredentialsSource, CredentialsStats, RefreshErrorEvent, RefreshEvent } from './credentials/cache';
 export { TemporaryCredentials } from './credentials/temporary-credentials';
 export { parseRedshiftHost } from './host';
