@@ -3,6 +3,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { RedshiftIamOptions } from '../options/types';
+import { SharedByKey } from '../shared-by-key';
 import { mapAssumeRoleError } from './map-error';
 import { credentialProvidersSdk, defaultChainSdk, smithyCore } from './sdk-modules';
 
@@ -18,14 +19,16 @@ export interface IdentityLease {
   release(): void;
 }
 
+// Process-wide, so that any number of targets and SDK clients resolve each identity once.
 interface SharedIdentity {
   readonly identity: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** Frees what the identity holds (the role assumer's STS client and its sockets). */
   readonly dispose: () => void;
-  refs: number;
 }
 
-// Process-wide, so that any number of targets and SDK clients resolve each identity once.
-const identities = new Map<string, SharedIdentity>();
+const identities = new SharedByKey<SharedIdentity>(
+  (shared) => shared.dispose(),
+);
 const objectIds = new WeakMap<object, number>();
 let nextObjectId = 1;
 
@@ -43,27 +46,8 @@ export function identityKey(options: RedshiftIamOptions): string {
 /** Takes a reference to the shared identity of these options, creating it on first use. */
 export function leaseIdentity(options: RedshiftIamOptions, region: string | undefined): IdentityLease {
   const key = identityKey(options);
-  let shared = identities.get(key);
-  if (shared === undefined) {
-    shared = { ...createIdentity(options, region), refs: 0 };
-    identities.set(key, shared);
-  }
-  shared.refs++;
-  const leased = shared;
-  let released = false;
-  return {
-    key,
-    identity: leased.identity,
-    release: () => {
-      if (released) return;
-      released = true;
-      leased.refs--;
-      if (leased.refs === 0) {
-        identities.delete(key);
-        leased.dispose();
-      }
-    },
-  };
+  const lease = identities.lease(key, () => createIdentity(options, region));
+  return { key, identity: lease.value.identity, release: lease.release };
 }
 
 /** The number of live shared identities; for tests that check nothing is left behind. */
@@ -71,7 +55,7 @@ export function sharedIdentityCount(): number {
   return identities.size;
 }
 
-function createIdentity(options: RedshiftIamOptions, region: string | undefined): Omit<SharedIdentity, 'refs'> {
+function createIdentity(options: RedshiftIamOptions, region: string | undefined): SharedIdentity {
   const base = baseIdentity(options);
   if (options.roleArn === undefined) return { identity: base, dispose: () => undefined };
   return assumedRole(options.roleArn, options, base, region);
@@ -100,7 +84,7 @@ function assumedRole(
   options: RedshiftIamOptions,
   base: AwsCredentialIdentity | AwsCredentialIdentityProvider,
   region: string | undefined,
-): Omit<SharedIdentity, 'refs'> {
+): SharedIdentity {
   const { fromTemporaryCredentials } = credentialProvidersSdk();
   const httpAgent = new HttpAgent({ keepAlive: true });
   const httpsAgent = new HttpsAgent({ keepAlive: true });

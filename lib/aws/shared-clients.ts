@@ -2,7 +2,8 @@ import type { RedshiftClient } from '@aws-sdk/client-redshift';
 import type { RedshiftServerlessClient } from '@aws-sdk/client-redshift-serverless';
 import type { RedshiftIamOptions, ResolvedTarget } from '../options/types';
 import { sdkClientConfig } from './client-config';
-import { leaseIdentity, objectId, type IdentityLease } from './identity';
+import { SharedByKey } from '../shared-by-key';
+import { identityKey, leaseIdentity, objectId, type IdentityLease } from './identity';
 import { redshiftSdk, serverlessSdk } from './sdk-modules';
 
 /** The SDK client of one service. */
@@ -14,15 +15,12 @@ export interface SdkClientLease {
   release(): void;
 }
 
-interface SharedClient {
-  readonly client: SdkClient;
-  readonly identity: IdentityLease;
-  refs: number;
-}
-
 // Process-wide: one SDK client (one agent, one identity) per service, region, endpoint, AWS
 // identity and clientConfig, however many targets (databases, users, groups) use it.
-const clients = new Map<string, SharedClient>();
+const clients = new SharedByKey<{ readonly client: SdkClient; readonly identity: IdentityLease }>(({ client, identity }) => {
+  client.destroy();
+  identity.release();
+});
 
 /**
  * Takes a reference to the SDK client a target needs, creating it (and loading its SDK package)
@@ -41,35 +39,16 @@ export type SdkService = 'redshift' | 'redshift-serverless';
  * one identity share it.
  */
 export function leaseServiceClient(service: SdkService, region: string | undefined, endpoint: string | undefined, options: RedshiftIamOptions): SdkClientLease {
-  const identity = leaseIdentity(options, region);
   const key = JSON.stringify([
-    service, region, endpoint, options.profile, identity.key,
+    service, region, endpoint, options.profile, identityKey(options),
     options.clientConfig === undefined ? undefined : objectId(options.clientConfig),
   ]);
-  let shared = clients.get(key);
-  if (shared === undefined) {
-    shared = { client: createClient(service, region, endpoint, options, identity), identity, refs: 0 };
-    clients.set(key, shared);
-  } else {
-    // The shared client holds its own reference to the identity.
-    identity.release();
-  }
-  shared.refs++;
-  const leased = shared;
-  let released = false;
-  return {
-    client: leased.client,
-    release: () => {
-      if (released) return;
-      released = true;
-      leased.refs--;
-      if (leased.refs === 0) {
-        clients.delete(key);
-        leased.client.destroy();
-        leased.identity.release();
-      }
-    },
-  };
+  // The shared client holds its own reference to the identity, taken when the client is created.
+  const lease = clients.lease(key, () => {
+    const identity = leaseIdentity(options, region);
+    return { client: createClient(service, region, endpoint, options, identity), identity };
+  });
+  return { client: lease.value.client, release: lease.release };
 }
 
 /** The number of live shared SDK clients; for tests that check nothing is left behind. */

@@ -3,17 +3,18 @@ import { identityKey, objectId } from '../aws/identity';
 import { describeTarget } from '../aws/map-error';
 import { debug } from '../debug';
 import type { RedshiftIamOptions, ResolvedTarget } from '../options/types';
+import { SharedByKey } from '../shared-by-key';
 import { CredentialsCache } from './cache';
-
-interface Shared {
-  readonly cache: CredentialsCache;
-  readonly source: AwsCredentialsSource;
-  refs: number;
-}
 
 // Process-wide, so that every pool and engine of one target and identity shares one cache and
 // one AWS call per credential lifetime.
-const shared = new Map<string, Shared>();
+const shared = new SharedByKey<{ readonly cache: CredentialsCache; readonly source: AwsCredentialsSource; readonly description: string }>(
+  ({ cache, source, description }) => {
+    cache.close();
+    source.destroy();
+    debug('closed credentials cache for %s', description);
+  },
+);
 
 /** A reference to a shared cache; `release()` closes the cache when the last reference goes. */
 export interface CacheLease {
@@ -23,9 +24,7 @@ export interface CacheLease {
 
 /** Takes a reference to the cache of this target and identity, creating it on first use. */
 export function leaseCache(target: ResolvedTarget, options: RedshiftIamOptions): CacheLease {
-  const key = cacheKey(target, options);
-  let entry = shared.get(key);
-  if (entry === undefined) {
+  const lease = shared.lease(cacheKey(target, options), () => {
     const source = createAwsCredentialsSource(target, options);
     const cache = new CredentialsCache({
       fetch: (signal) => source.fetch(signal),
@@ -38,27 +37,10 @@ export function leaseCache(target: ResolvedTarget, options: RedshiftIamOptions):
     });
     // Every engine that shares the cache listens to it; there may be many.
     cache.setMaxListeners(0);
-    entry = { cache, source, refs: 0 };
-    shared.set(key, entry);
     debug('created credentials cache for %s', describeTarget(target));
-  }
-  entry.refs++;
-  const leased = entry;
-  let released = false;
-  return {
-    cache: leased.cache,
-    release: () => {
-      if (released) return;
-      released = true;
-      leased.refs--;
-      if (leased.refs === 0) {
-        shared.delete(key);
-        leased.cache.close();
-        leased.source.destroy();
-        debug('closed credentials cache for %s', describeTarget(target));
-      }
-    },
-  };
+    return { cache, source, description: describeTarget(target) };
+  });
+  return { cache: lease.value.cache, release: lease.release };
 }
 
 /** The number of live shared caches; for tests that check nothing is left behind. */
@@ -70,7 +52,8 @@ function cacheKey(target: ResolvedTarget, options: RedshiftIamOptions): string {
   return JSON.stringify([
     target.api, target.clusterIdentifier, target.workgroupName, target.customDomainName, target.database,
     target.dbUser, target.autoCreate, target.dbGroups === undefined ? undefined : [...target.dbGroups].sort(),
-    target.durationSeconds, target.refreshWindowSeconds, target.region, target.endpoint,
+    target.durationSeconds, target.refreshWindowSeconds, target.fetchTimeoutSeconds, target.waitTimeoutSeconds, target.keepWarm,
+    target.region, target.endpoint,
     identityKey(options), options.clientConfig === undefined ? undefined : objectId(options.clientConfig),
   ]);
 }

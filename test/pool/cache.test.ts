@@ -27,6 +27,27 @@ describe('one AWS call for a storm', () => {
   });
 });
 
+describe('what the shared cache is keyed by', () => {
+  it('engines that differ only in keepWarm, fetchTimeoutSeconds or waitTimeoutSeconds keep caches of their own', async () => {
+    const base = { ...standIn.iam, host: standIn.pg.host, database: standIn.pg.database };
+    const engines = [
+      createRedshiftCredentials(base),
+      createRedshiftCredentials({ ...base }),
+      createRedshiftCredentials({ ...base, keepWarm: false }),
+      createRedshiftCredentials({ ...base, fetchTimeoutSeconds: 5 }),
+      createRedshiftCredentials({ ...base, waitTimeoutSeconds: 5 }),
+    ];
+    try {
+      await engines[0]!.get();
+      // The same settings share the cache (a hit); each different timing option has its own (no fetch yet).
+      expect((await engines[1]!.acquire()).source).toBe('hit');
+      expect(engines.slice(2).map((engine) => engine.stats().fetches)).toEqual([0, 0, 0]);
+    } finally {
+      await Promise.all(engines.map((engine) => engine.close()));
+    }
+  });
+});
+
 describe('stale-while-revalidate', () => {
   it('inside the refresh window connections use the current credentials at once while one background fetch replaces them', async () => {
     standIn.emulator.setExpiryOverride(6);
