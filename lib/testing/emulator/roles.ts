@@ -167,16 +167,22 @@ export class RoleManager {
    */
   private async transaction(database: string, work: (client: PoolClient) => Promise<void>): Promise<void> {
     const client = await this.pool(database).connect();
+    // A checked-out client has no pool listener: a server restart between two queries would
+    // otherwise be an unhandled 'error' event that ends the process. The query under way fails anyway.
+    const onError = (error: Error) => debug('admin connection to %s failed in a transaction: %s', database, error.message);
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       await client.query(`SELECT pg_advisory_xact_lock(hashtext('pg-redshift-iam emulator ddl'))`);
       await work(client);
       await client.query('COMMIT');
+      client.off('error', onError);
       client.release();
     } catch (error) {
       // The grant records may now claim grants that were rolled back; forget them all to be safe.
       this.granted.clear();
       await client.query('ROLLBACK').catch(() => undefined);
+      client.off('error', onError);
       client.release(true);
       throw error;
     }

@@ -1,0 +1,50 @@
+import { GetClusterCredentialsWithIAMCommand, RedshiftClient } from '@aws-sdk/client-redshift';
+import { Client } from 'pg';
+import { startStandIn, type StandIn } from '../setup/stand-in';
+import { testPostgres } from '../setup/test-postgres';
+
+// The emulator changes login roles in transactions on admin connections. A PostgreSQL restart (or a
+// terminated backend) between two of its queries makes pg emit 'error' on the checked-out client;
+// without a listener that event ends the whole process (seen in the soak's real restarts).
+
+let standIn: StandIn;
+beforeAll(async () => {
+  standIn = await startStandIn('admin-conn');
+});
+afterAll(() => standIn.close());
+
+it('survives its admin connection dying inside a transaction, fails that call, and serves the next', async () => {
+  // Hold the emulator's DDL lock, so that its transaction waits right after BEGIN.
+  const holder = new Client(testPostgres());
+  await holder.connect();
+  const redshift = new RedshiftClient({ ...standIn.emulator.clientConfig(), maxAttempts: 1 });
+  try {
+    await holder.query('BEGIN');
+    await holder.query(`SELECT pg_advisory_xact_lock(hashtext('pg-redshift-iam emulator ddl'))`);
+    const call = redshift.send(new GetClusterCredentialsWithIAMCommand({ ClusterIdentifier: 'examplecluster', DbName: 'dev' }));
+    const failed = call.then(() => 'answered', (error: Error) => `${error.name}: ${error.message}`);
+
+    // Find the emulator's admin backend waiting for the lock, and end it.
+    let pid: number | undefined;
+    for (let tries = 0; pid === undefined && tries < 500; tries++) {
+      const { rows } = await holder.query<{ pid: number }>(
+        `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%pg_advisory_xact_lock%' AND pid <> pg_backend_pid()`,
+      );
+      pid = rows[0]?.pid;
+      if (pid === undefined) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    if (pid === undefined) console.error(JSON.stringify((await holder.query(`SELECT pid, datname, wait_event_type, state, left(query, 80) AS q FROM pg_stat_activity`)).rows), await failed);
+    expect(pid).toBeDefined();
+    await holder.query('SELECT pg_terminate_backend($1)', [pid]);
+    await holder.query('COMMIT');
+
+    expect(await failed).not.toBe('answered');
+    // The process is still alive (an unhandled 'error' would have ended the jest worker), and the
+    // emulator serves the next call on a new admin connection.
+    const answer = await redshift.send(new GetClusterCredentialsWithIAMCommand({ ClusterIdentifier: 'examplecluster', DbName: 'dev' }));
+    expect(answer.DbUser).toBe('IAM:admin-conn-user');
+  } finally {
+    await holder.end();
+    redshift.destroy();
+  }
+});
