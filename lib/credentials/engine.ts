@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import { EventEmitter, setMaxListeners } from 'node:events';
 import { inspect } from 'node:util';
 import { leaseDiscoveryClients, type DiscoveryClientsLease } from '../aws/discovery-clients';
 import { createTargetResolver, type CnameResolver, type TargetResolver } from '../discovery';
@@ -73,6 +73,8 @@ export class RedshiftCredentials extends EventEmitter<RedshiftCredentialsEvents>
   /** @internal Use {@link createRedshiftCredentials}. */
   constructor(plan: TargetPlan, options: RedshiftCredentialsOptions, setup: EngineSetup = {}) {
     super();
+    // Each connect waiting for the target lookup listens here until its wait ends.
+    setMaxListeners(0, this.#closing.signal);
     this.#options = options;
     this.#keepWarm = options.keepWarm ?? true;
     // The lookups use the SDK clients (and the AWS identity, an assumed role included) that the

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Client as PgClient, type ClientConfig } from 'pg';
 import type { RedshiftCredentials } from '../credentials/engine';
 import type { TemporaryCredentials } from '../credentials/temporary-credentials';
@@ -47,6 +48,9 @@ export function redshiftClientClass(engine: RedshiftCredentials, Base: typeof Pg
   // Clients inside super.connect(): endLogins() destroys their sockets so that no login completes.
   const loggingIn = new Set<RedshiftIamClient>();
   const ended = new AbortController();
+  // Every login waiting for credentials listens here and stops listening when its wait ends, so the
+  // count follows the pool's concurrent connects; Node's default warning at 11 would be a false alarm.
+  setMaxListeners(0, ended.signal);
 
   class RedshiftIamClient extends Base {
     static readonly credentials = engine;
