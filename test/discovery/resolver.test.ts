@@ -1,11 +1,11 @@
 import { RedshiftClient } from '@aws-sdk/client-redshift';
 import { RedshiftServerlessClient } from '@aws-sdk/client-redshift-serverless';
 import { createTargetResolver, type CnameResolver, type DiscoveryClients, type TargetResolverOptions } from '../../lib/discovery';
-import type { RedshiftIamError } from '../../lib/errors';
 import { planTarget } from '../../lib/options/validate';
 import type { RedshiftCredentialsOptions } from '../../lib/options/types';
 import { startRedshiftEmulator, type RedshiftEmulator } from '../../lib/testing';
 import { testPostgres } from '../setup/test-postgres';
+import { rejection } from '../setup/thrown-by';
 
 // Role names are unique to this file: other files share the PostgreSQL server.
 const NAME = 'discres';
@@ -37,14 +37,6 @@ function resolverFor(options: RedshiftCredentialsOptions, extra: Partial<TargetR
   return createTargetResolver(planTarget(options, 'iam.'), { clients: clients(), resolveCname: noCname, ...extra });
 }
 
-async function rejection(promise: Promise<unknown>): Promise<RedshiftIamError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as RedshiftIamError;
-  }
-  throw new Error('expected a rejection');
-}
 
 const operations = () => emulator.calls.map((call) => call.operation);
 

@@ -1,8 +1,9 @@
 import * as cnameRegion from '../../lib/discovery/cname-region';
 import pg from 'pg';
-import { createRedshiftClient, createRedshiftPool, redshiftPoolConfig, type RedshiftIamError, type RedshiftPool } from '../../lib';
+import { createRedshiftClient, createRedshiftPool, redshiftPoolConfig, type RedshiftPool } from '../../lib';
 import { useStandIn } from '../setup/stand-in';
 import { routeTo } from './route';
+import { rejection } from '../setup/thrown-by';
 
 // Role names are unique to this file: other files share the PostgreSQL server.
 const NAME = 'endpoints';
@@ -52,14 +53,6 @@ async function threeLogins(pool: pg.Pool): Promise<string[]> {
   }
 }
 
-async function rejection(promise: Promise<unknown>): Promise<RedshiftIamError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as RedshiftIamError;
-  }
-  throw new Error('expected a rejection');
-}
 
 async function withPool<T>(pool: RedshiftPool, use: (pool: RedshiftPool) => Promise<T>): Promise<T> {
   try {

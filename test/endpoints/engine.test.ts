@@ -1,8 +1,9 @@
 import { sharedIdentityCount } from '../../lib/aws/identity';
 import { sharedClientCount } from '../../lib/aws/shared-clients';
 import { sharedCacheCount } from '../../lib/credentials/registry';
-import { createRedshiftCredentials, createRedshiftPool, type RedshiftIamError } from '../../lib';
+import { createRedshiftCredentials, createRedshiftPool } from '../../lib';
 import { useStandIn } from '../setup/stand-in';
+import { rejection } from '../setup/thrown-by';
 
 // Role names are unique to this file: other files share the PostgreSQL server.
 const NAME = 'endpoint-engine';
@@ -17,14 +18,6 @@ const operations = () => standIn.emulator.calls.map((call) => call.operation);
 
 beforeAll(() => standIn.emulator.addEndpointAccess({ endpointName: 'etl', clusterIdentifier: 'sales' }));
 
-async function rejection(promise: Promise<unknown>): Promise<RedshiftIamError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as RedshiftIamError;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** Resolves once the emulator has received `count` calls. */
 async function callsArrived(count: number): Promise<void> {

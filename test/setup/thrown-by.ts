@@ -1,3 +1,5 @@
+import type { RedshiftIamError } from '../../lib';
+
 /** What `call` throws, or `undefined` when it returns: for asserting on synchronous validation. */
 export function thrownBy(call: () => unknown): unknown {
   try {
@@ -6,4 +8,14 @@ export function thrownBy(call: () => unknown): unknown {
     return error;
   }
   return undefined;
+}
+
+/** What `promise` rejects with; fails the test when it resolves. */
+export async function rejection<E = RedshiftIamError>(promise: Promise<unknown>): Promise<E> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as E;
+  }
+  throw new Error('expected a rejection');
 }
