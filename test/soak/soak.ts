@@ -360,12 +360,20 @@ async function openFreshConnections(pool: RedshiftPool, count: number, logins: L
   const clients = await Promise.allSettled(Array.from({ length: count }, () => pool.connect()));
   let error: string | undefined;
   let connections = 0;
+  // Checked-out clients are the caller's to watch: one that waits its turn below while its backend
+  // is terminated emits 'error', which would otherwise be uncaught (as with any pg client).
+  const broken = new Map<unknown, Error>();
+  for (const result of clients) {
+    if (result.status === 'fulfilled') result.value.on('error', (clientError: Error) => broken.set(result.value, clientError));
+  }
   for (const result of clients) {
     if (result.status === 'rejected') {
       error ??= String((result.reason as Error).message);
       continue;
     }
     try {
+      const early = broken.get(result.value);
+      if (early !== undefined) throw early;
       await result.value.query('SELECT current_user');
       connections++;
     } catch (queryError) {
