@@ -94,7 +94,10 @@ describe('retries after a long outage', () => {
       standIn.emulator.failNext(1_000, 'unavailable');
       // Each failed fetch costs the SDK's standard quota 10 of its 500 tokens: 60 would drain it.
       for (let fetch = 0; fetch < 60; fetch++) await engine.refresh().catch(() => undefined);
-      expect(standIn.emulator.calls.filter((call) => call.outcome === 'ServiceUnavailable')).toHaveLength(120);
+      // Every one of this engine's 60 fetches made both attempts (a drained quota would leave ~60 calls).
+      // At least: on a loaded machine a call still under way from an earlier test can land in the log.
+      expect(engine.stats()).toMatchObject({ fetches: 60, failures: 60 });
+      expect(standIn.emulator.calls.filter((call) => call.outcome === 'ServiceUnavailable').length).toBeGreaterThanOrEqual(120);
       standIn.emulator.clearFaults();
       standIn.emulator.clearCalls();
       standIn.emulator.failNext(1, 'throttling');
