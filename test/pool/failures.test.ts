@@ -7,6 +7,17 @@ const NAME = 'failures';
 const standIn = useStandIn(NAME);
 
 describe('outage tolerance', () => {
+  // The test below gives the engine a 1 s wait deadline; the first fetch in a test file also loads
+  // the AWS SDK (lazily, issue 10), which a loaded CI machine has taken over 1 s to do. Load it first.
+  beforeAll(async () => {
+    const warm = createRedshiftPool({ ...standIn.pg, iam: standIn.iam });
+    try {
+      await freshConnectionUser(warm);
+    } finally {
+      await warm.end();
+    }
+  });
+
   // Changed: failed refreshes back off (no AWS call per connect), and a login past expiry retries
   // the outage until waitTimeoutSeconds before it reports it.
   it('keeps connecting on valid credentials while refreshes fail and back off, fails with the AWS cause once they expire, and heals', async () => {
