@@ -14,8 +14,8 @@ export interface CompiledBench {
 const CHILD_FILES = ['fleet-child.ts', 'fleet-protocol.ts', 'describe-error.ts'];
 
 /**
- * Compiles lib/ (and the fleet child) to CommonJS under `.tmp/bench-build`, file by file as
- * `npm run build` lays it out, so that lazy requires stay lazy. Child processes run this with plain
+ * Compiles lib/ (and the fleet child) to CommonJS under `.tmp/bench-build`, file by file, then
+ * bundles `lib/index.js` as `npm run build` does (lazy requires stay lazy). Child processes run this with plain
  * node: a loader like tsx would add its own cost to what they measure, and its start-up, times ten
  * processes, would dominate a busy 2-core machine. `transpileModule` suffices because the project
  * compiles with `isolatedModules`.
@@ -34,6 +34,9 @@ export async function compileForChildren(root: string): Promise<CompiledBench> {
     await mkdir(dirname(target), { recursive: true });
     await writeFile(target, outputText);
   }
+  // The build's own bundling step (an ES module: a dynamic import from this CommonJS file).
+  const { bundleInPlace } = await import('../scripts/bundle.mjs');
+  await bundleInPlace(join(out, 'lib'), ['index.js']);
   return { libIndex: join(out, 'lib', 'index.js'), fleetChild: join(out, 'bench', 'fleet-child.js') };
 }
 

@@ -4,7 +4,7 @@
 // the stand-in, and lints the package with @arethetypeswrong/cli and publint.
 // Offline-capable: installs prefer the npm cache (--prefer-offline).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -44,6 +44,11 @@ try {
   // A later plain install must not fail on the peer ranges either (the --legacy-peer-deps trap).
   run('npm', ['install', ...npmFlags], app);
   step('installed as the README says');
+  // The CLI as npm links it (its bundle, with its shebang).
+  const version = run(join(app, 'node_modules', '.bin', 'pg-redshift-iam'), ['--version'], app).trim();
+  const expected = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).version;
+  if (version !== expected) throw new Error(`the installed CLI printed ${JSON.stringify(version)} for --version, expected ${expected}`);
+  step(`the installed CLI runs (version ${version})`);
 
   const source = `
 import { createRedshiftPool, RedshiftIamError, type RedshiftPool } from 'pg-redshift-iam';

@@ -1,8 +1,10 @@
 // After `npm run build`: checks that both entry points load by package name, from ESM and from
-// CommonJS, that they share one module instance, and that the packed files are what users need.
+// CommonJS, that they share one module instance and are one file each, and that the packed files
+// are what users need.
 import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
 import assert from 'node:assert/strict';
+import { dirname, relative, sep } from 'node:path';
 
 const require = createRequire(import.meta.url);
 for (const entry of ['pg-redshift-iam', 'pg-redshift-iam/testing']) {
@@ -13,6 +15,13 @@ for (const entry of ['pg-redshift-iam', 'pg-redshift-iam/testing']) {
     if (name !== '__esModule') assert.equal(esm[name], cjs[name], `${entry}: ${name} is one instance for import and require`);
   }
 }
+// Each entry point is one file (scripts/bundle.mjs): loading the package reads no other file of
+// its own, and the AWS SDK is not loaded before the first fetch.
+const root = dirname(require.resolve('pg-redshift-iam/package.json'));
+const ownFiles = Object.keys(require.cache).filter((file) => file.startsWith(root + sep) && !file.includes(`${sep}node_modules${sep}`)).map((file) => relative(root, file));
+assert.deepEqual(ownFiles.sort(), ['dist/cjs/index.js', 'dist/cjs/testing/index.js'], 'each entry point loads as one file');
+assert.ok(!Object.keys(require.cache).some((file) => file.includes(`${sep}@aws-sdk${sep}`)), 'no AWS SDK module is loaded at import');
+
 const { createRedshiftPool, RedshiftIamError } = await import('pg-redshift-iam');
 assert.throws(() => createRedshiftPool({ host: 'localhost', database: 'dev' }), (error) => error instanceof RedshiftIamError && error.code === 'INVALID_OPTION');
 
