@@ -54,12 +54,14 @@ export interface EngineSetup {
  */
 export class RedshiftCredentials extends EventEmitter<RedshiftCredentialsEvents> {
   readonly #options: RedshiftCredentialsOptions;
-  readonly #resolver: TargetResolver;
-  readonly #discovery: DiscoveryClientsLease;
+  // Only for a target or address left to a lookup: a named target with a host needs neither.
+  readonly #resolver: TargetResolver | undefined;
+  readonly #discovery: DiscoveryClientsLease | undefined;
   readonly #discoversAddress: boolean;
   readonly #keepWarm: boolean;
-  // Aborted by close(): ends every wait for the lookup with CLOSED.
-  readonly #closing = new AbortController();
+  #closed = false;
+  // Aborted by close(): ends every wait for the lookup with CLOSED (only an engine that looks up has one).
+  readonly #closing: AbortController | undefined;
   #target: RedshiftTarget | undefined;
   #lease: CacheLease | undefined;
   #waitingForTarget = 0;
@@ -73,14 +75,19 @@ export class RedshiftCredentials extends EventEmitter<RedshiftCredentialsEvents>
   /** @internal Use {@link createRedshiftCredentials}. */
   constructor(plan: TargetPlan, options: RedshiftCredentialsOptions, setup: EngineSetup = {}) {
     super();
-    // Each connect waiting for the target lookup listens here until its wait ends.
-    setMaxListeners(0, this.#closing.signal);
     this.#options = options;
     this.#keepWarm = options.keepWarm ?? true;
+    this.#discoversAddress = setup.discoverAddress === true && plan.host === undefined;
+    if (plan.target !== undefined && !this.#discoversAddress) {
+      this.#useTarget(plan.target);
+      return;
+    }
+    this.#closing = new AbortController();
+    // Each connect waiting for the target lookup listens here until its wait ends.
+    setMaxListeners(0, this.#closing.signal);
     // The lookups use the SDK clients (and the AWS identity, an assumed role included) that the
     // credentials calls of the same identity use; none is created before a lookup runs.
     this.#discovery = leaseDiscoveryClients(options, options.endpoint);
-    this.#discoversAddress = setup.discoverAddress === true && plan.host === undefined;
     this.#resolver = createTargetResolver(plan, {
       clients: this.#discovery.clients,
       discoverAddress: this.#discoversAddress,
@@ -169,11 +176,12 @@ export class RedshiftCredentials extends EventEmitter<RedshiftCredentialsEvents>
    * requests waiting for the target lookup reject with `CLOSED` at once. Idempotent.
    */
   async close(): Promise<void> {
-    if (this.#closing.signal.aborted) return;
-    this.#closing.abort(closedError());
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#closing?.abort(closedError());
     const lease = this.#lease;
     this.#lease = undefined;
-    this.#discovery.release();
+    this.#discovery?.release();
     if (lease === undefined) return;
     lease.cache.off('refresh', this.#forward.refresh);
     lease.cache.off('refreshError', this.#forward.refreshError);
@@ -182,7 +190,7 @@ export class RedshiftCredentials extends EventEmitter<RedshiftCredentialsEvents>
 
   /** Whether {@link close} was called. */
   get closed(): boolean {
-    return this.#closing.signal.aborted;
+    return this.#closed;
   }
 
   /** JSON shows the target only. */
@@ -229,12 +237,15 @@ export class RedshiftCredentials extends EventEmitter<RedshiftCredentialsEvents>
   /** The resolver's answer; close() ends the wait with CLOSED, `signal` with CONNECT_ABORTED. */
   async #resolve(signal: AbortSignal | undefined) {
     this.#throwIfClosed();
-    const resolved = this.#resolver.resolved;
+    // Only an engine that looks something up gets here: any other has its lease from the start.
+    const resolver = this.#resolver as TargetResolver;
+    const resolved = resolver.resolved;
     if (resolved !== undefined) return resolved;
-    const wait = signal === undefined ? this.#closing.signal : AbortSignal.any([signal, this.#closing.signal]);
+    const closing = (this.#closing as AbortController).signal;
+    const wait = signal === undefined ? closing : AbortSignal.any([signal, closing]);
     this.#waitingForTarget++;
     try {
-      return await this.#resolver.resolve(wait);
+      return await resolver.resolve(wait);
     } catch (error) {
       this.#throwIfClosed();
       throw error;
