@@ -51,7 +51,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --fleet-lifetime-seconds <s>  credential lifetime in the fleet runs (default 40; quick 2)
   --fleet-lifetimes <n>    length of each fleet run in lifetimes (default 3; quick 2)
   --cold-start-repeats <n> child processes per variant for the cold start (default 6; quick 1)
-  --extra-targets <n>      targets added in the memory-per-target check (default 100; quick 10)
+  --extra-targets <n>      targets in each of the two batches of the memory-per-target check (default 100; quick 10)
   --help                   show this text`;
 
 /** Parses the command line; prints usage and exits on `--help`. Throws on a bad value. */

@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     const fleet = await timed('fleet', () => runFleetSection(stand, options.fleet, compiled.fleetChild, log));
     log(`cold start: ${options.coldStartRepeats} child processes per variant`);
     const coldStart = await timed('coldStart', () => measureColdStart(stand, compiled.libIndex, options.coldStartRepeats));
-    log(`memory per target: ${options.extraTargets} extra targets`);
+    log(`memory per target: two batches of ${options.extraTargets} extra targets`);
     const targets = await timed('targets', () => measureTargets(stand, compiled.libIndex, options.extraTargets));
     const result = buildResult({
       options, postgres: stand.serverVersion, loadAverageAtStart, storm, steady, hotPath, heap, install, fleet, coldStart, targets,

@@ -111,6 +111,7 @@ describe('npm run bench -- --quick', () => {
     expect(targets.extraTargets).toBe(10);
     expect(targets.identityResolutions).toBeGreaterThanOrEqual(1);
     expect(Number.isFinite(targets.heapPerExtraTargetBytes)).toBe(true);
+    expect(Number.isFinite(targets.heapPerFirstBatchTargetBytes)).toBe(true);
   });
 
   it('judges every target and says by how much a missed one is missed', () => {
