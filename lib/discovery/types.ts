@@ -25,7 +25,8 @@ export interface TargetResolver {
   /**
    * Resolves the target, looking it up at most once at a time and caching the answer for the life of
    * the resolver. A failed lookup is not cached, so the next call tries again. `signal` ends this
-   * caller's wait (`CONNECT_ABORTED`), not a lookup other callers share.
+   * caller's wait (`CONNECT_ABORTED`), not a lookup other callers share; once every caller of a
+   * lookup has given up, the lookup stops (its AWS request and retries too) and the next call starts anew.
    */
   resolve(signal?: AbortSignal): Promise<ResolvedEndpoint>;
 }

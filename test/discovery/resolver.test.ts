@@ -179,6 +179,19 @@ describe('createTargetResolver', () => {
     expect(operations()).toEqual(['DescribeEndpointAccess']);
   });
 
+  it('stops a lookup once every caller waiting for it gave up; the next caller starts a new one', async () => {
+    emulator.failNext(1, 'stall', 'DescribeEndpointAccess');
+    const resolver = resolverFor({ host: `etl-endpoint-${SUFFIX}.abc123xyz789.us-east-1.redshift.amazonaws.com` }, { timeoutMs: 10_000 });
+    const callers = [new AbortController(), new AbortController()];
+    const waits = callers.map((caller) => rejection(resolver.resolve(caller.signal)));
+    while (emulator.calls.length < 1) await new Promise((resolve) => setImmediate(resolve));
+    for (const caller of callers) caller.abort();
+    for (const wait of waits) expect(await wait).toMatchObject({ code: 'CONNECT_ABORTED' });
+    // Joining the abandoned lookup would wait on the stalled answer and fail at the 10 s deadline.
+    expect((await resolver.resolve()).target.clusterIdentifier).toBe('sales');
+    expect(operations()).toEqual(['DescribeEndpointAccess', 'DescribeEndpointAccess']);
+  });
+
   it('gives up a lookup that never answers at its deadline with AWS_UNAVAILABLE', async () => {
     emulator.failNext(1, 'stall', 'DescribeEndpointAccess');
     const resolver = resolverFor({ host: `etl-endpoint-${SUFFIX}.abc123xyz789.us-east-1.redshift.amazonaws.com` }, { timeoutMs: 300 });

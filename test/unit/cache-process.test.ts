@@ -46,4 +46,14 @@ describe('a script that gave up exits (issue 9 item 4)', () => {
     });
     expect({ signal: run.signal, code: run.code, stdout: run.stdout }).toEqual({ signal: null, code: 0, stdout: 'CONNECT_ABORTED\n' });
   });
+
+  it('after its only get({ signal }) aborted while the lookup of its target hangs', async () => {
+    const { port } = server.address() as { port: number };
+    const run = await runTypeScript(join(__dirname, 'cache-child-exit.ts'), [`http://127.0.0.1:${port}`, 'lookup'], {
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      // The lookup no caller waited for ran on to its 30 s deadline (SDK retries); a bound, not a timing goal.
+      timeoutMs: 15_000,
+    });
+    expect({ signal: run.signal, code: run.code, stdout: run.stdout }).toEqual({ signal: null, code: 0, stdout: 'CONNECT_ABORTED\n' });
+  });
 });
