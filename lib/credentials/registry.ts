@@ -25,6 +25,9 @@ export interface CacheLease {
 /** Takes a reference to the cache of this target and identity, creating it on first use. */
 export function leaseCache(target: ResolvedTarget, options: RedshiftIamOptions): CacheLease {
   const lease = shared.lease(cacheKey(target, options), () => {
+    // One string for the cache's messages, the debug log and the registry (a template literal
+    // builds a new rope of ~7 parts each time).
+    const description = describeTarget(target);
     const source = createAwsCredentialsSource(target, options);
     const cache = new CredentialsCache({
       fetch: (signal) => source.fetch(signal),
@@ -33,12 +36,12 @@ export function leaseCache(target: ResolvedTarget, options: RedshiftIamOptions):
       fetchTimeoutSeconds: target.fetchTimeoutSeconds,
       waitTimeoutSeconds: target.waitTimeoutSeconds,
       keepWarm: target.keepWarm,
-      description: describeTarget(target),
+      description,
     });
     // Every engine that shares the cache listens to it; there may be many.
     cache.setMaxListeners(0);
-    debug('created credentials cache for %s', describeTarget(target));
-    return { cache, source, description: describeTarget(target) };
+    debug('created credentials cache for %s', description);
+    return { cache, source, description };
   });
   return { cache: lease.value.cache, release: lease.release };
 }
