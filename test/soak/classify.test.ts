@@ -82,3 +82,17 @@ it('accepts refused logins only during a real server restart, and ended sessions
   // The emulator keeps its passwords in that server: its API fails meanwhile.
   expect(verdict(library('AWS_UNAVAILABLE'), 8_100, 8_200).category).toBe('restart');
 });
+
+it('accepts a refused password only for a login under way when the password was revoked', () => {
+  const line = timeline();
+  line.passwordRevoked(14_000);
+  const refused = { ...plain('password authentication failed for user "IAM:soak"', '28P01'), name: 'error' };
+  const judged = (startedAt: number, at: number) => classifyFailure(failed(refused, startedAt, at), line, context).category;
+  // Fresh credentials fetched for this login, revoked before the server checked them.
+  expect(judged(13_500, 14_100)).toBe('revoked');
+  // A login that started after the revoke holds cached credentials the library must retry.
+  expect(judged(14_050, 14_200)).toBe('unexpected');
+  expect(judged(12_000, 13_900)).toBe('unexpected');
+  // Without any revoke, a refused password is always a violation.
+  expect(verdict(refused, 100, 200).category).toBe('unexpected');
+});

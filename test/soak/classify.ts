@@ -1,5 +1,5 @@
 import {
-  hasClearHint, isPoolConnectTimeout, isPoolQueueTimeout, isRefusedConnection, isTerminatedBackend,
+  hasClearHint, isPoolConnectTimeout, isPoolQueueTimeout, isRefusedConnection, isRefusedLogin, isTerminatedBackend,
   type ErrorSummary, type FailureCategory, type QueryFailure,
 } from './failures';
 import type { Span, Timeline } from './timeline';
@@ -42,7 +42,8 @@ type Verdict = (category: FailureCategory, reason: string) => ClassifiedFailure;
 
 /**
  * Judges one failure against what happened meanwhile. Acceptable are only: a query on a backend
- * that a restart ended, a login refused while the server was down for a restart, a clear library
+ * that a restart ended, a login refused while the server was down for a restart, a login whose
+ * password was revoked while it was under way, a clear library
  * error (right code, with a hint) while AWS was down or stalled and no usable credentials were
  * held, and pg-pool's own connect timeouts in that case once connectionTimeoutMillis had passed.
  * Everything else is a violation.
@@ -70,6 +71,9 @@ function judge(error: ErrorSummary, failure: QueryFailure, timeline: Timeline, c
     return restart === undefined
       ? verdict('unexpected', 'the connection broke, but no restart happened then')
       : verdict('terminated', restart.kind === 'server' ? 'its backend went away in a server restart' : 'its backend was terminated by a simulated restart');
+  }
+  if (isRefusedLogin(error) && timeline.revokedDuring(span)) {
+    return verdict('revoked', 'its password was revoked during the login, after it was fetched for it (only cached credentials are retried)');
   }
   return verdict('unexpected', 'no injected fault explains it');
 }

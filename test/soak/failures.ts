@@ -34,6 +34,13 @@ export type FailureCategory =
   | 'outage'
   /** AWS answers stalled after their headers, the fetch deadline ran out and no usable credentials were left. */
   | 'stall'
+  /**
+   * The password was revoked while the login was under way: credentials fetched for this very login
+   * (or for its one retry) that the revoke hit before the server checked them. The library retries a
+   * refused login once, and only with cached credentials (docs/refresh.md): fresh ones refused are
+   * not fetched again. A login that starts after the revoke must succeed.
+   */
+  | 'revoked'
   /** Anything else: a violation. */
   | 'unexpected';
 
@@ -77,6 +84,14 @@ export function isTerminatedBackend(error: ErrorSummary): boolean {
 /** Whether the error is what pg reports when it cannot log in because the server is down, stopping or starting. */
 export function isRefusedConnection(error: ErrorSummary): boolean {
   return error.code !== undefined && REFUSED_CODES.has(error.code);
+}
+
+// invalid_password, invalid_authorization_specification: the server refused the user or password.
+const REFUSED_LOGIN_SQLSTATES = new Set(['28P01', '28000']);
+
+/** Whether the server refused the login's user or password. */
+export function isRefusedLogin(error: ErrorSummary): boolean {
+  return error.code !== undefined && REFUSED_LOGIN_SQLSTATES.has(error.code);
 }
 
 /** Whether the error is a RedshiftIamError with a hint that its message repeats, as the library promises for AWS failures. */

@@ -23,7 +23,8 @@ export function formatReport(report: SoakReport, violations: readonly string[]):
       + (event.settledMs === undefined ? '; FETCH STILL UNDER WAY' : event.settledMs > 0 ? `; fetch under way ended ${event.settledMs} ms later` : '')),
     `Queries: ${ok} ok (select ${queries.ok.select}, insert ${queries.ok.insert}, slow ${queries.ok.sleep}), ${queries.failed} failed: `
       + `${byCategory.terminated ?? 0} on terminated backends, ${byCategory.restart ?? 0} refused during server restarts, `
-      + `${byCategory.outage ?? 0} during AWS outages, ${byCategory.stall ?? 0} during AWS stalls, ${byCategory.unexpected ?? 0} unexpected`,
+      + `${byCategory.outage ?? 0} during AWS outages, ${byCategory.stall ?? 0} during AWS stalls, `
+      + `${byCategory.revoked ?? 0} with a password revoked during the login, ${byCategory.unexpected ?? 0} unexpected`,
     `Connects: ${report.connects.count} (${report.connects.failed} failed), slowest ${report.connects.maxMs} ms, `
       + `${report.connects.slow} over ${report.connects.limitMs} ms; workers stuck at the end: ${report.stuckWorkers}; `
       + `pool.end() ${report.poolEndMs === undefined ? 'DID NOT RETURN' : `took ${report.poolEndMs} ms`}`,
@@ -57,7 +58,7 @@ export function summaryLine(report: SoakReport, violations: readonly string[]): 
   return `SOAK ${violations.length === 0 ? 'PASSED' : `FAILED (${violations.length} violations)`}: seed ${report.options.seed}, `
     + `${(report.durationMs / 1000).toFixed(0)} s, ${report.events.length} faults, ${ok} queries ok, `
     + `${report.queries.failed} failed (${byCategory.terminated ?? 0} terminated, ${byCategory.restart ?? 0} restart, ${byCategory.outage ?? 0} outage, `
-    + `${byCategory.stall ?? 0} stall, ${byCategory.unexpected ?? 0} unexpected), `
+    + `${byCategory.stall ?? 0} stall, ${byCategory.revoked ?? 0} revoked, ${byCategory.unexpected ?? 0} unexpected), `
     + `${report.logins.succeeded}/${report.logins.attempted} logins, ${report.aws.calls} AWS calls, ${report.leaks.findings.length} leaks`;
 }
 

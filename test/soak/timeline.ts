@@ -27,6 +27,7 @@ export class Timeline {
   readonly #outages: Span[] = [];
   readonly #stalls: Span[] = [];
   readonly #restarts: Restart[] = [];
+  readonly #revokes: number[] = [];
 
   /** The library announced new credentials (its `refresh` event) at `at`. */
   credentialsRefreshed(at: number, expiresAt: number): void {
@@ -36,6 +37,7 @@ export class Timeline {
 
   /** The password was revoked at `at`: whatever the library holds stops working. */
   passwordRevoked(at: number): void {
+    this.#revokes.push(at);
     for (const span of this.#validity) if (span.until > at) span.until = Math.max(span.from, at);
   }
 
@@ -70,6 +72,11 @@ export class Timeline {
   /** Whether an AWS answer may have been stalled at some moment of the span. */
   awsStalledDuring(span: Span): boolean {
     return this.#stalls.some((stall) => overlaps(stall, span));
+  }
+
+  /** Whether a password was revoked at some moment of the span. */
+  revokedDuring(span: Span): boolean {
+    return this.#revokes.some((at) => span.from <= at && at <= span.until);
   }
 
   /** The restart, if any, that a query running during `span` may have been hit by. */
