@@ -2,7 +2,6 @@ import { RedshiftIamError } from '../errors';
 import type { RedshiftIamOptions, ResolvedTarget } from '../options/types';
 import { attemptTimeoutMs } from './client-config';
 import { mapAwsError } from './map-error';
-import { withFetchSignal } from './retry-per-fetch';
 import { provisionedCalls, serverlessCalls } from './sdk-modules';
 import { leaseSdkClient, type SdkClient, type SdkClientLease } from './shared-clients';
 import type { IssuedCredentials } from './types';
@@ -36,7 +35,7 @@ export function createAwsCredentialsSource(target: ResolvedTarget, options: Reds
       const client = lease.client;
       try {
         const call = callFor(target);
-        return await withFetchSignal(signal, () => call(client as never, target, signal, attemptMs));
+        return await call(client as never, target, signal, attemptMs);
       } catch (error) {
         if (signal?.aborted && signal.reason instanceof RedshiftIamError) throw signal.reason;
         throw mapAwsError(error, target, { region: await regionOf(client), profile: options.profile });

@@ -5,6 +5,7 @@ import {
 } from '@aws-sdk/client-redshift';
 import type { ResolvedTarget } from '../options/types';
 import { limitEachAttempt } from './attempt-deadline';
+import { retryWithSignal } from './retry-per-fetch';
 import { issued } from './issued';
 import { trackResponseDate } from './response-date';
 import type { IssuedCredentials } from './types';
@@ -19,6 +20,7 @@ export async function getClusterCredentialsWithIam(client: RedshiftClient, targe
   });
   const responseDate = trackResponseDate(command);
   if (attemptTimeoutMs !== undefined) limitEachAttempt(command, attemptTimeoutMs);
+  retryWithSignal(command, client, signal);
   const output = await client.send(command, { abortSignal: signal });
   return issued(output.DbUser, output.DbPassword, output.Expiration, responseDate(), output.$metadata.attempts);
 }
@@ -36,6 +38,7 @@ export async function getClusterCredentials(client: RedshiftClient, target: Reso
   });
   const responseDate = trackResponseDate(command);
   if (attemptTimeoutMs !== undefined) limitEachAttempt(command, attemptTimeoutMs);
+  retryWithSignal(command, client, signal);
   const output = await client.send(command, { abortSignal: signal });
   return issued(output.DbUser, output.DbPassword, output.Expiration, responseDate(), output.$metadata.attempts);
 }

@@ -1,21 +1,24 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { smithyRetry } from './sdk-modules';
-import type { Provider, RetryBackoffStrategy, RetryErrorInfo, RetryStrategyV2, RetryToken } from '@smithy/types';
-
-// The abort signal of the fetch a retry belongs to. SDK clients are shared between targets, so the
-// strategy cannot hold it; the fetch runs `client.send` inside `withFetchSignal`.
-const fetchSignal = new AsyncLocalStorage<AbortSignal | undefined>();
-
-/** Runs `send` so that retry delays inside it end when `signal` aborts. */
-export function withFetchSignal<T>(signal: AbortSignal | undefined, send: () => Promise<T>): Promise<T> {
-  return fetchSignal.run(signal, send);
-}
+import type { MetadataBearer, MiddlewareStack, Pluggable, Provider, RetryBackoffStrategy, RetryErrorInfo, RetryStrategyV2, RetryToken } from '@smithy/types';
 
 type StandardStrategy = RetryStrategyV2 & { getRetryDelay?: never };
 
+/** {@link retryEachFetchAfresh}'s strategy: also one bound to a fetch's abort signal. */
+interface FetchRetryStrategy extends RetryStrategyV2 {
+  /** The same strategy, whose retry delays end when `signal` aborts. */
+  forFetch(signal: AbortSignal | undefined): RetryStrategyV2;
+}
+
+const FOR_FETCH = Symbol('pg-redshift-iam fetch retries');
+
+function isFetchRetryStrategy(strategy: unknown): strategy is FetchRetryStrategy {
+  return typeof strategy === 'object' && strategy !== null && FOR_FETCH in strategy;
+}
+
 /**
- * The SDK's standard retry strategy, started afresh for every credentials fetch, whose delays end
- * when the fetch is aborted.
+ * The SDK's standard retry strategy, started afresh for every credentials fetch (and lookup), whose
+ * delays end when the fetch is aborted. The client-level setting (`retryStrategy`, see
+ * client-config); {@link retryWithSignal} binds it to one command's fetch.
  *
  * Why afresh: the standard strategy keeps one retry quota per client. An outage drains it in about
  * a dozen failed fetches, and from then on every fetch gets a single attempt, so a throttling burst
@@ -27,21 +30,23 @@ type StandardStrategy = RetryStrategyV2 & { getRetryDelay?: never };
  * computes its delay (the SDK's backoff, the SDK's Retry-After rule) and this wrapper sleeps on a
  * timer the fetch's abort signal clears.
  */
-export function retryEachFetchAfresh(maxAttempts: number | Provider<number>): RetryStrategyV2 {
+export function retryEachFetchAfresh(maxAttempts: number | Provider<number>, signal?: AbortSignal): RetryStrategyV2 {
   const { StandardRetryStrategy, MAXIMUM_RETRY_DELAY } = smithyRetry();
-  const state = new WeakMap<RetryToken, { strategy: StandardStrategy; backoff: RecordingBackoff; signal: AbortSignal | undefined }>();
+  const state = new WeakMap<RetryToken, { strategy: StandardStrategy; backoff: RecordingBackoff }>();
   const stateOf = (token: RetryToken) => {
     const found = state.get(token);
     if (found === undefined) throw new Error('pg-redshift-iam: retry token of another strategy');
     return found;
   };
-  return {
+  const strategy: FetchRetryStrategy & { [FOR_FETCH]: true } = {
+    [FOR_FETCH]: true,
+    forFetch: (fetchSignal) => retryEachFetchAfresh(maxAttempts, fetchSignal),
     async acquireInitialRetryToken(scope) {
       const attempts = typeof maxAttempts === 'number' ? maxAttempts : await maxAttempts();
       const backoff = new RecordingBackoff(MAXIMUM_RETRY_DELAY);
-      const strategy = new StandardRetryStrategy({ maxAttempts: attempts, backoff }) as StandardStrategy;
-      const token = await strategy.acquireInitialRetryToken(scope);
-      state.set(token, { strategy, backoff, signal: fetchSignal.getStore() });
+      const standard = new StandardRetryStrategy({ maxAttempts: attempts, backoff }) as StandardStrategy;
+      const token = await standard.acquireInitialRetryToken(scope);
+      state.set(token, { strategy: standard, backoff });
       return token;
     },
     async refreshRetryTokenForRetry(token, errorInfo) {
@@ -52,7 +57,7 @@ export function retryEachFetchAfresh(maxAttempts: number | Provider<number>): Re
       const delay = withRetryAfter(entry.backoff.lastDelay, retryAfterHint);
       const log = (next as { $retryLog?: { acquisitionDelay: number } }).$retryLog;
       if (log !== undefined) log.acquisitionDelay = delay;
-      await sleep(delay, entry.signal);
+      await sleep(delay, signal);
       state.set(next, entry);
       return next;
     },
@@ -60,6 +65,40 @@ export function retryEachFetchAfresh(maxAttempts: number | Provider<number>): Re
       stateOf(token).strategy.recordSuccess(token);
     },
   };
+  return strategy;
+}
+
+/** What of an SDK client's resolved config the retry middleware reads. */
+interface RetryConfig {
+  readonly retryStrategy: Provider<unknown>;
+  readonly maxAttempts: Provider<number>;
+  readonly logger?: unknown;
+}
+
+/**
+ * Gives `command` a retry middleware of its own (the SDK's, replacing the client's for this command
+ * only) whose strategy, when it is {@link retryEachFetchAfresh}'s, sleeps between attempts on
+ * `signal`. A user's own retry strategy or mode is used as the client would use it.
+ *
+ * Why per command: the SDK clients are shared by every target of an AWS identity, so the client's
+ * strategy cannot know which fetch an attempt belongs to; an AsyncLocalStorage could tell it, but
+ * using one switches on Node 22's async hooks for the whole process, which about doubles the cost
+ * of every `await` in the application.
+ */
+export function retryWithSignal<Input extends object, Output extends MetadataBearer>(
+  command: { middlewareStack: MiddlewareStack<Input, Output> },
+  client: { config: unknown },
+  signal: AbortSignal | undefined,
+): void {
+  const config = client.config as RetryConfig;
+  const { getRetryPlugin } = smithyRetry();
+  command.middlewareStack.use(getRetryPlugin({
+    ...config,
+    retryStrategy: async () => {
+      const strategy = await config.retryStrategy();
+      return isFetchRetryStrategy(strategy) ? strategy.forFetch(signal) : strategy;
+    },
+  } as Parameters<typeof getRetryPlugin>[0]) as Pluggable<Input, Output>);
 }
 
 /**

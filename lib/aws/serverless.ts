@@ -1,6 +1,7 @@
 import { GetCredentialsCommand, type RedshiftServerlessClient } from '@aws-sdk/client-redshift-serverless';
 import type { ResolvedTarget } from '../options/types';
 import { limitEachAttempt } from './attempt-deadline';
+import { retryWithSignal } from './retry-per-fetch';
 import { issued } from './issued';
 import { trackResponseDate } from './response-date';
 import type { IssuedCredentials } from './types';
@@ -15,6 +16,7 @@ export async function getServerlessCredentials(client: RedshiftServerlessClient,
   });
   const responseDate = trackResponseDate(command);
   if (attemptTimeoutMs !== undefined) limitEachAttempt(command, attemptTimeoutMs);
+  retryWithSignal(command, client, signal);
   const output = await client.send(command, { abortSignal: signal });
   return issued(output.dbUser, output.dbPassword, output.expiration, responseDate(), output.$metadata.attempts);
 }

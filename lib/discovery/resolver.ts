@@ -1,4 +1,3 @@
-import { withFetchSignal } from '../aws/retry-per-fetch';
 import { RedshiftIamError } from '../errors';
 import type { ResolvedTarget } from '../options/types';
 import type { TargetPlan } from '../options/validate';
@@ -49,14 +48,12 @@ export function createTargetResolver(plan: TargetPlan, options: TargetResolverOp
     const signal = AbortSignal.any([deadline, stop]);
     const context: LookupContext = { clients: options.clients, resolveCname: options.resolveCname ?? systemResolveCname, signal, prefix: plan.prefix };
     try {
-      // The SDK's retry delays inside the lookup end with `signal`, as a credentials fetch's do.
-      return await withFetchSignal(signal, async () => {
-        const { findAddress, findIdentity } = lookups();
-        const target = plan.target ?? plan.complete(await findIdentity(plan.lookup as NonNullable<TargetPlan['lookup']>, context));
-        if (!discoverAddress) return { target, address: undefined, port: undefined };
-        const { address, port } = await findAddress(target, context);
-        return { target, address, port };
-      });
+      // Each lookup call's SDK retry delays end with `signal`, as a credentials fetch's do (retryWithSignal).
+      const { findAddress, findIdentity } = lookups();
+      const target = plan.target ?? plan.complete(await findIdentity(plan.lookup as NonNullable<TargetPlan['lookup']>, context));
+      if (!discoverAddress) return { target, address: undefined, port: undefined };
+      const { address, port } = await findAddress(target, context);
+      return { target, address, port };
     } catch (error) {
       if (stop.aborted) throw stop.reason;
       if (deadline.aborted) {
