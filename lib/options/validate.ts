@@ -116,11 +116,11 @@ export function planTarget(options: RedshiftCredentialsOptions, prefix = ''): Ta
 
   const durationSeconds = options.durationSeconds ?? DEFAULT_DURATION;
   if (!Number.isInteger(durationSeconds) || durationSeconds < MIN_DURATION || durationSeconds > MAX_DURATION) {
-    throw invalidOption(name('durationSeconds'), `${String(durationSeconds)} is not a whole number of seconds from ${MIN_DURATION} to ${MAX_DURATION}`);
+    throw invalidOption(name('durationSeconds'), `${shown(durationSeconds)} is not a whole number of seconds from ${MIN_DURATION} to ${MAX_DURATION}`);
   }
   const refreshWindowSeconds = options.refreshWindowSeconds;
   if (refreshWindowSeconds !== undefined && (typeof refreshWindowSeconds !== 'number' || !Number.isFinite(refreshWindowSeconds) || refreshWindowSeconds < 0 || refreshWindowSeconds >= durationSeconds)) {
-    throw invalidOption(name('refreshWindowSeconds'), `${String(refreshWindowSeconds)} is not a number of seconds from 0 to below durationSeconds (${durationSeconds})`);
+    throw invalidOption(name('refreshWindowSeconds'), `${shown(refreshWindowSeconds)} is not a number of seconds from 0 to below durationSeconds (${durationSeconds})`);
   }
   checkCredentials(options.credentials, name('credentials'));
   optionalString(options.profile, name('profile'));
@@ -261,6 +261,17 @@ function checkDbIdentifier(value: string, option: string): void {
   }
 }
 
+/**
+ * A bad value as a message may show it. Never `String(value)`: an object whose `toString` is not a
+ * function (or a symbol) makes that throw a TypeError instead of the INVALID_OPTION being built.
+ */
+function shown(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
 function optionalString(value: unknown, option: string): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value.trim() === '') throw invalidOption(option, 'expected a non-empty string');
@@ -304,7 +315,7 @@ function resolveWaits(
   const seconds = (value: unknown, option: string, fallback: number): number => {
     if (value === undefined) return fallback;
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMEOUT_SECONDS) {
-      throw invalidOption(name(option), `${String(value)} is not a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS}`);
+      throw invalidOption(name(option), `${shown(value)} is not a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS}`);
     }
     return value;
   };

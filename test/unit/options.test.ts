@@ -82,6 +82,18 @@ describe('resolveTarget', () => {
     expect(error.message).toContain(option);
   });
 
+  it('names the option, not a TypeError, for values that cannot be turned into a string', () => {
+    // Found by the property test: String({ toString: 0 }) throws.
+    const odd = [{ toString: 0 }, Object.create(null) as object, Symbol('s'), [1]];
+    for (const option of ['durationSeconds', 'refreshWindowSeconds', 'fetchTimeoutSeconds', 'waitTimeoutSeconds']) {
+      for (const value of odd) {
+        const error = rejection({ clusterIdentifier: 'c1', region: 'us-east-1', [option]: value } as RedshiftCredentialsOptions);
+        expect(error).toMatchObject({ code: 'INVALID_OPTION', option: `iam.${option}` });
+        expect(error.message).toMatch(/an object|an array|a symbol/);
+      }
+    }
+  });
+
   it('rejects a non-object with INVALID_OPTION', () => {
     for (const value of [null, 42, 'x', []]) {
       expect(() => resolveTarget(value as unknown as RedshiftCredentialsOptions)).toThrow(RedshiftIamError);
