@@ -68,6 +68,14 @@ export function redshiftClientClass(engine: RedshiftCredentials, Base: typeof Pg
     readonly #config: string | ClientConfig | undefined;
     readonly #timeoutMillis: number;
     #loginAbort: AbortController | undefined;
+    // pg reports the login done from inside its parser, which goes on with the rest of the same
+    // chunk at once, while this class hands the client over a few ticks later (after its promise
+    // chain). A backend terminated right after its login can put its FATAL in that chunk: pg emits
+    // 'error' before pg-pool has attached its listener, an uncaught exception. Held here instead.
+    #errorBeforeHandOver: Error | undefined;
+    readonly #holdError = (error: Error) => {
+      this.#errorBeforeHandOver ??= error;
+    };
 
     constructor(config?: string | ClientConfig) {
       super(config);
@@ -80,11 +88,34 @@ export function redshiftClientClass(engine: RedshiftCredentials, Base: typeof Pg
     override connect(callback: ConnectCallback): void;
     override connect(callback?: ConnectCallback): Promise<PgClient> | void {
       const connected = this.#connectWithIam();
-      if (callback === undefined) return connected.then(() => this);
+      if (callback === undefined) {
+        return connected.then(() => {
+          const lost = this.#handOver();
+          if (lost !== undefined) throw lost;
+          return this;
+        });
+      }
       connected.then(
-        () => process.nextTick(callback, null, this),
+        () => process.nextTick(() => {
+          const lost = this.#handOver();
+          if (lost !== undefined) callback(lost);
+          else callback(null, this);
+        }),
         (error: Error) => process.nextTick(callback, error),
       );
+    }
+
+    /** Stops holding errors for the caller; returns the one that ended the connection meanwhile, if any. */
+    #handOver(): Error | undefined {
+      const lost = this.#errorBeforeHandOver;
+      if (lost === undefined) {
+        this.off('error', this.#holdError);
+        return undefined;
+      }
+      // The connect fails with it; the dead connection keeps the listener, as its later errors
+      // ('Connection terminated unexpectedly') are the same failure, and its socket is closed.
+      destroySocket(this);
+      return lost;
     }
 
     override end(): Promise<void>;
@@ -193,7 +224,11 @@ export function redshiftClientClass(engine: RedshiftCredentials, Base: typeof Pg
             if (!error) destroySocket(this);
             reject(ended.signal.reason as Error);
           } else if (error) reject(error);
-          else resolve();
+          else {
+            // Synchronously, before pg parses the next message (see #errorBeforeHandOver).
+            this.on('error', this.#holdError);
+            resolve();
+          }
         });
       });
     }
