@@ -1,6 +1,7 @@
 import * as cnameRegion from '../../lib/discovery/cname-region';
 import pg from 'pg';
 import { createRedshiftClient, createRedshiftPool, redshiftPoolConfig, type RedshiftPool } from '../../lib';
+import { withoutPgHostEnv } from '../setup/pg-env';
 import { useStandIn } from '../setup/stand-in';
 import { routeTo } from './route';
 import { rejection } from '../setup/thrown-by';
@@ -152,14 +153,7 @@ describe('a custom domain host', () => {
 });
 
 describe('no host: the address is looked up', () => {
-  const saved = { ...process.env };
-  beforeEach(() => {
-    delete process.env.PGHOST;
-    delete process.env.PGPORT;
-  });
-  afterEach(() => {
-    process.env = { ...saved };
-  });
+  withoutPgHostEnv();
 
   it('DescribeClusters once per pool, then every connection goes to the cluster address', async () => {
     const pool = createRedshiftPool({ database: 'dev', ssl: false, max: 3, iam: { ...iam(), clusterIdentifier: 'sales', region: standIn.emulator.region } });

@@ -2,6 +2,7 @@ import knex from 'knex';
 import { QueryTypes, Sequelize } from 'sequelize';
 import { DataSource } from 'typeorm';
 import { knexConnection, sequelizeOptions, typeormOptions } from '../../lib';
+import { withoutPgHostEnv } from '../setup/pg-env';
 import { useStandIn } from '../setup/stand-in';
 
 // Role names are unique to this file: other files share the PostgreSQL server.
@@ -17,14 +18,7 @@ const noHost = () => ({
 });
 const operations = () => standIn.emulator.calls.map((call) => call.operation);
 
-const saved = { ...process.env };
-beforeEach(() => {
-  delete process.env.PGHOST;
-  delete process.env.PGPORT;
-});
-afterEach(() => {
-  process.env = { ...saved };
-});
+withoutPgHostEnv();
 
 describe('ORM helpers without a host', () => {
   it('knexConnection: Knex connects to the looked-up address, one DescribeClusters for every connection', async () => {

@@ -1,10 +1,9 @@
 // A backend terminated right after its login: pg parses the server's FATAL from the same chunk as
 // its ReadyForQuery, before the library has handed the client to pg-pool. Here a tiny server speaks
 // just enough of the protocol to do exactly that (the soak met it with pg_terminate_backend).
-import { once } from 'node:events';
-import { createServer, type Server, type Socket } from 'node:net';
 import { createRedshiftClient, createRedshiftPool } from '../../lib';
 import { useStandIn } from '../setup/stand-in';
+import { useTcpServer } from '../setup/tcp-server';
 
 const NAME = 'handover';
 const standIn = useStandIn(NAME);
@@ -23,26 +22,10 @@ const LOGIN_THEN_TERMINATED = Buffer.concat([
   message('E', Buffer.from('SFATAL\0C57P01\0Mterminating connection due to administrator command\0\0', 'latin1')),
 ]);
 
-let server: Server;
-const sockets = new Set<Socket>();
+// The startup message (no SSL request: ssl is off) is the client's first and only packet.
+const server = useTcpServer((socket) => socket.once('data', () => socket.end(LOGIN_THEN_TERMINATED)));
 
-beforeAll(async () => {
-  server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    // The startup message (no SSL request: ssl is off) is the client's first and only packet.
-    socket.once('data', () => socket.end(LOGIN_THEN_TERMINATED));
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-});
-
-afterAll(async () => {
-  sockets.forEach((socket) => socket.destroy());
-  await new Promise((resolve) => server.close(resolve));
-});
-
-const address = () => ({ host: '127.0.0.1', port: (server.address() as { port: number }).port, database: standIn.pg.database, ssl: false });
+const address = () => ({ host: '127.0.0.1', port: server.port(), database: standIn.pg.database, ssl: false });
 
 describe('a connection that dies between its login and the hand-over', () => {
   it('fails that connect with the server\'s error instead of an uncaught error event (pool)', async () => {

@@ -1,6 +1,6 @@
-import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { runTypeScript } from '../setup/run-child';
+import { useTcpServer } from '../setup/tcp-server';
 
 describe('listeners cannot break fetches (issue 9 item 11)', () => {
   it('a throwing listener is an uncaught exception of its own; requests and refreshError are unaffected', async () => {
@@ -22,23 +22,11 @@ describe('listeners cannot break fetches (issue 9 item 11)', () => {
 });
 
 describe('a script that gave up exits (issue 9 item 4)', () => {
-  let server: Server;
-  const sockets = new Set<Socket>();
-  beforeAll(async () => {
-    // Accepts connections and never answers: AWS hanging.
-    server = createServer((socket) => {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  });
-  afterAll(async () => {
-    sockets.forEach((socket) => socket.destroy());
-    await new Promise((resolve) => server.close(resolve));
-  });
+  // Accepts connections and never answers: AWS hanging.
+  const server = useTcpServer();
 
   it('after its only get({ signal }) aborted while AWS hangs, with the engine left open', async () => {
-    const { port } = server.address() as { port: number };
+    const port = server.port();
     const run = await runTypeScript(join(__dirname, 'cache-child-exit.ts'), [`http://127.0.0.1:${port}`], {
       env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
       // Main kept the process alive about 40 s (SDK retries of the abandoned fetch); a bound, not a timing goal.
@@ -48,7 +36,7 @@ describe('a script that gave up exits (issue 9 item 4)', () => {
   });
 
   it('after its only get({ signal }) aborted while the lookup of its target hangs', async () => {
-    const { port } = server.address() as { port: number };
+    const port = server.port();
     const run = await runTypeScript(join(__dirname, 'cache-child-exit.ts'), [`http://127.0.0.1:${port}`, 'lookup'], {
       env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
       // The lookup no caller waited for ran on to its 30 s deadline (SDK retries); a bound, not a timing goal.
